@@ -1,0 +1,3 @@
+module github.com/unigo-os/unigo
+
+go 1.26
