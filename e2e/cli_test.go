@@ -1,0 +1,111 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakeQEMUEnv returns environment entries that put a fake qemu-system-x86_64
+// first on PATH, and the file it creates when started: a command that must
+// not start a VM can then be caught doing so.
+func fakeQEMUEnv(t *testing.T) (env []string, startedMarker string) {
+	t.Helper()
+	dir := t.TempDir()
+	startedMarker = filepath.Join(dir, "qemu-was-started")
+	script := "#!/bin/sh\necho \"$@\" > " + startedMarker + "\necho 'fake qemu: the e2e test expected no VM to start' >&2\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(dir, qemuName), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"PATH=" + dir + string(os.PathListSeparator) + os.Getenv("PATH")}, startedMarker
+}
+
+func wantNoQEMU(t *testing.T, r *result, marker string) {
+	t.Helper()
+	if args, err := os.ReadFile(marker); err == nil {
+		r.dump(t)
+		t.Errorf("QEMU was started (%s %s) though the command should have been rejected first", qemuName, strings.TrimSpace(string(args)))
+	}
+}
+
+func TestBadFlagsAreRejected(t *testing.T) {
+	requireCLI(t)
+	cases := []struct {
+		name string
+		args []string
+		want []string // the message names one of these (case-insensitive)
+	}{
+		{"unknown flag", []string{"run", "--bogus-flag", "./examples/hello"}, []string{"bogus-flag"}},
+		{"unknown command", []string{"frobnicate", "./examples/hello"}, []string{"frobnicate"}},
+		{"bad --mem unit", []string{"run", "--mem", "12Q", "./examples/hello"}, []string{"12Q"}},
+		{"--mem 0", []string{"run", "--mem", "0", "./examples/hello"}, []string{"mem"}},
+		{"bad --cpus", []string{"run", "--cpus", "0", "./examples/hello"}, []string{"cpus"}},
+		{"bad --machine", []string{"run", "--machine", "vax", "./examples/hello"}, []string{"vax"}},
+		{"bad --accel", []string{"run", "--accel", "warp", "./examples/hello"}, []string{"warp"}},
+		{"bad --timeout", []string{"run", "--timeout", "soon", "./examples/hello"}, []string{"soon"}},
+		{"missing package", []string{"run", "./e2e/testdata/does-not-exist"}, []string{"does-not-exist"}},
+		{"missing image", []string{"run", "/nonexistent/dir/x.img"}, []string{"x.img"}},
+		{"nothing to run", []string{"run"}, []string{"usage", "package", "image"}},
+	}
+	env, marker := fakeQEMUEnv(t)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			os.Remove(marker)
+			r := unigo(t, opts{noVM: true, env: env}, c.args...)
+			if r.code == 0 {
+				r.dump(t)
+				t.Errorf("exit code: got 0, want non-zero")
+			}
+			wantClearMessage(t, r, c.want...)
+			wantNoQEMU(t, r, marker)
+		})
+	}
+}
+
+func TestBuildErrorIsReported(t *testing.T) {
+	requireCLI(t)
+	env, marker := fakeQEMUEnv(t)
+	r := unigo(t, opts{noVM: true, env: env}, "run", "./e2e/testdata/broken")
+	if r.code == 0 {
+		r.dump(t)
+		t.Errorf("exit code: got 0, want non-zero")
+	}
+	// The compiler's own message must reach the user.
+	wantClearMessage(t, r, "undefinedFunctionForUnigoTest")
+	wantNoQEMU(t, r, marker)
+}
+
+func TestMissingQEMUIsExplained(t *testing.T) {
+	requireCLI(t)
+	// A PATH holding only the go command.
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go not on PATH")
+	}
+	dir := t.TempDir()
+	if err := os.Symlink(goBin, filepath.Join(dir, "go")); err != nil {
+		t.Fatal(err)
+	}
+	r := unigo(t, opts{noVM: true, env: []string{"PATH=" + dir}}, runArgs(nil, "./examples/hello")...)
+	if r.code == 0 {
+		r.dump(t)
+		t.Errorf("exit code: got 0, want non-zero")
+	}
+	wantClearMessage(t, r, "install")
+	wantClearMessage(t, r, qemuName)
+}
+
+func TestTimeoutStopsHungGuest(t *testing.T) {
+	requireQEMU(t)
+	r := runProg(t, opts{}, "hang", []string{"--timeout", "5s"})
+	wantExit(t, r, exitTimeout)
+	wantLines(t, r, "hanging on purpose")
+	wantClearMessage(t, r, "timeout", "timed out")
+	// 5s of guest time plus a build; far less than the harness's guard.
+	if r.elapsed > 90*time.Second {
+		t.Errorf("unigo run --timeout 5s took %v to give up", r.elapsed)
+	}
+}
