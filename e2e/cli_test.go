@@ -80,14 +80,17 @@ func TestBuildErrorIsReported(t *testing.T) {
 
 func TestMissingQEMUIsExplained(t *testing.T) {
 	requireCLI(t)
-	// A PATH holding only the go command.
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go not on PATH")
-	}
+	// A PATH holding only the go command (and git, which go build uses to
+	// stamp version information).
 	dir := t.TempDir()
-	if err := os.Symlink(goBin, filepath.Join(dir, "go")); err != nil {
-		t.Fatal(err)
+	for _, tool := range []string{"go", "git"} {
+		p, err := exec.LookPath(tool)
+		if err != nil {
+			continue
+		}
+		if err := os.Symlink(p, filepath.Join(dir, tool)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	r := unigo(t, opts{noVM: true, env: []string{"PATH=" + dir}}, runArgs(nil, "./examples/hello")...)
 	if r.code == 0 {
