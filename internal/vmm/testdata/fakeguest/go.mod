@@ -1,0 +1,3 @@
+module fakeguest
+
+go 1.26
