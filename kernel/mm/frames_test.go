@@ -1,0 +1,214 @@
+package mm
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/unigo-os/unigo/kernel/mm/mmtest"
+)
+
+const MiB = 1 << 20
+
+// newFrames returns an initialized allocator over RAM [0, size) with [0, 1 MiB) reserved,
+// like a PC's low memory.
+func newFrames(t *testing.T, size uint64) (*Frames, *mmtest.RAM) {
+	t.Helper()
+	ram := mmtest.NewRAM(0, size)
+	f := new(Frames)
+	f.AddRange(0, size)
+	f.Reserve(0, 1*MiB)
+	if !f.Init(ram) {
+		t.Fatal("Init failed")
+	}
+	return f, ram
+}
+
+// mustPanic runs fn and checks that it panics with a message containing want.
+func mustPanic(t *testing.T, want string, fn func()) {
+	t.Helper()
+	defer func() {
+		t.Helper()
+		r := recover()
+		s, _ := r.(string)
+		if r == nil || !strings.Contains(s, want) {
+			t.Fatalf("panic = %v, want one containing %q", r, want)
+		}
+	}()
+	fn()
+}
+
+func TestFramesAllocHandsOutEachFreeFrameOnce(t *testing.T) {
+	f, ram := newFrames(t, 4*MiB)
+	total := f.TotalPages()
+	// 3 MiB usable minus one bitmap page.
+	if want := uint64(3*MiB/PageSize - 1); total != want {
+		t.Fatalf("TotalPages = %d, want %d", total, want)
+	}
+	seen := map[uint64]bool{}
+	for {
+		pa, ok := f.Alloc(ram)
+		if !ok {
+			break
+		}
+		if pa&pageMask != 0 || pa < 1*MiB || pa >= 4*MiB || seen[pa] {
+			t.Fatalf("Alloc = %#x: unaligned, reserved, outside RAM or duplicate", pa)
+		}
+		if pa >= f.bitmap.base && pa < f.bitmap.end {
+			t.Fatalf("Alloc = %#x handed out the bitmap", pa)
+		}
+		seen[pa] = true
+	}
+	if uint64(len(seen)) != total || f.FreePages() != 0 {
+		t.Fatalf("allocated %d frames, FreePages %d; want %d, 0", len(seen), f.FreePages(), total)
+	}
+	for pa := range seen {
+		f.Free(pa, ram)
+	}
+	if f.FreePages() != total {
+		t.Fatalf("FreePages after freeing all = %d, want %d", f.FreePages(), total)
+	}
+	// Everything comes back through the free list.
+	n := 0
+	for ; ; n++ {
+		if _, ok := f.Alloc(ram); !ok {
+			break
+		}
+	}
+	if uint64(n) != total {
+		t.Fatalf("second round allocated %d, want %d", n, total)
+	}
+}
+
+func TestFramesNeverHandOutPageZero(t *testing.T) {
+	ram := mmtest.NewRAM(0, 64*PageSize)
+	f := new(Frames)
+	f.AddRange(0, 64*PageSize)
+	f.Init(ram)
+	for {
+		pa, ok := f.Alloc(ram)
+		if !ok {
+			break
+		}
+		if pa == 0 {
+			t.Fatal("Alloc returned frame 0")
+		}
+	}
+	if f.TotalPages() != 62 { // 64 - page 0 - bitmap
+		t.Fatalf("TotalPages = %d, want 62", f.TotalPages())
+	}
+}
+
+func TestFramesBitmapAvoidsReservations(t *testing.T) {
+	ram := mmtest.NewRAM(0, 4*MiB)
+	image := ram.Slice(1*MiB, 2*PageSize+10)
+	for i := range image {
+		image[i] = 0xAB
+	}
+	f := new(Frames)
+	f.Reserve(1*MiB, 2*PageSize+10) // widened to 3 pages
+	f.AddRange(1*MiB, 3*MiB)
+	f.Init(ram)
+	for i, b := range image {
+		if b != 0xAB {
+			t.Fatalf("reserved byte %d overwritten by Init", i)
+		}
+	}
+	if f.bitmap.base != 1*MiB+3*PageSize {
+		t.Fatalf("bitmap at %#x, want just above the reservation %#x", f.bitmap.base, 1*MiB+3*PageSize)
+	}
+	for {
+		pa, ok := f.Alloc(ram)
+		if !ok {
+			break
+		}
+		if pa < 1*MiB+4*PageSize {
+			t.Fatalf("Alloc = %#x inside reservation or bitmap", pa)
+		}
+	}
+}
+
+func TestFramesAddRangeTrimsInwardAndMerges(t *testing.T) {
+	f := new(Frames)
+	f.AddRange(0x1800, 0x3000)   // [0x2000, 0x4000) after trimming
+	f.AddRange(0x4000, 0x2000)   // touches: merges
+	f.AddRange(0x10000, 0x10000) // separate
+	f.AddRange(0x5000, 0x200)    // less than a page inside: nothing
+	if f.nranges != 2 || f.ranges[0] != (span{0x2000, 0x6000}) || f.ranges[1] != (span{0x10000, 0x20000}) {
+		t.Fatalf("ranges = %v (n=%d)", f.ranges[:f.nranges], f.nranges)
+	}
+}
+
+func TestFramesAddRangeReportsFullTable(t *testing.T) {
+	f := new(Frames)
+	for i := uint64(0); i < maxRanges; i++ {
+		if !f.AddRange((2*i+1)*MiB, PageSize) {
+			t.Fatalf("AddRange %d failed", i)
+		}
+	}
+	if f.AddRange(100*MiB, PageSize) {
+		t.Fatal("AddRange into a full table succeeded")
+	}
+}
+
+func TestFramesDoubleFreePanics(t *testing.T) {
+	f, ram := newFrames(t, 2*MiB)
+	pa, _ := f.Alloc(ram)
+	f.Free(pa, ram)
+	mustPanic(t, "double free", func() { f.Free(pa, ram) })
+}
+
+func TestFramesFreeOfForeignFramePanics(t *testing.T) {
+	f, ram := newFrames(t, 2*MiB)
+	mustPanic(t, "not managed", func() { f.Free(8*MiB, ram) })
+	mustPanic(t, "never allocated", func() { f.Free(0x2000, ram) })             // reserved
+	mustPanic(t, "never allocated", func() { f.Free(2*MiB-PageSize, ram) })     // not yet handed out
+	mustPanic(t, "not frame-aligned", func() { f.Free(1*MiB+PageSize+8, ram) }) // unaligned
+	mustPanic(t, "never allocated", func() { f.Free(f.bitmap.base, ram) })      // the bitmap itself
+	mustPanic(t, "after Init", func() { f.Reserve(0, PageSize) })
+}
+
+func TestFramesAllocBeforeInitPanics(t *testing.T) {
+	f := new(Frames)
+	mustPanic(t, "before Init", func() { f.Alloc(mmtest.NewRAM(0, PageSize)) })
+}
+
+func TestFramesAllocZeroedClearsRecycledFrame(t *testing.T) {
+	f, ram := newFrames(t, 2*MiB)
+	pa, _ := f.Alloc(ram)
+	b := ram.Slice(pa, PageSize)
+	for i := range b {
+		b[i] = 0xFF
+	}
+	f.Free(pa, ram)
+	pa2, ok := f.AllocZeroed(ram)
+	if !ok || pa2 != pa {
+		t.Fatalf("AllocZeroed = %#x, %v; want the just-freed %#x", pa2, ok, pa)
+	}
+	for i, c := range ram.Slice(pa2, PageSize) {
+		if c != 0 {
+			t.Fatalf("byte %d = %#x, want 0", i, c)
+		}
+	}
+}
+
+func TestFramesSkipLargeReservationsInsideRange(t *testing.T) {
+	ram := mmtest.NewRAM(0, 8*MiB)
+	f := new(Frames)
+	f.AddRange(0, 8*MiB)
+	f.Reserve(0, 1*MiB)
+	f.Reserve(2*MiB+100, 3*MiB) // [2 MiB, 5 MiB+4K) in frames
+	f.Init(ram)
+	want := uint64((8*MiB-1*MiB-(3*MiB+PageSize))/PageSize) - 1 // minus the bitmap page
+	if f.TotalPages() != want {
+		t.Fatalf("TotalPages = %d, want %d", f.TotalPages(), want)
+	}
+	for {
+		pa, ok := f.Alloc(ram)
+		if !ok {
+			break
+		}
+		if pa >= 2*MiB && pa < 5*MiB+PageSize {
+			t.Fatalf("Alloc = %#x inside the reservation", pa)
+		}
+	}
+}
