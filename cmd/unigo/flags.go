@@ -1,0 +1,185 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/unigo-os/unigo/internal/vmm"
+)
+
+// parseArgs parses flags that may come before or after the positional
+// arguments, up to the first "--"; everything after "--" is returned as
+// extra, untouched (it belongs to the guest program).
+func parseArgs(fs *flag.FlagSet, args []string) (positional, extra []string, err error) {
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, extra = args[:i], args[i+1:]
+		if extra == nil {
+			extra = []string{}
+		}
+	}
+	for len(args) > 0 {
+		if a := args[0]; a == "-" || !strings.HasPrefix(a, "-") {
+			positional = append(positional, a)
+			args = args[1:]
+			continue
+		}
+		if err := fs.Parse(args); err != nil {
+			return nil, nil, err
+		}
+		args = fs.Args()
+	}
+	return positional, extra, nil
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting. The
+// flag package prints the error itself; flagError adds a hint, and -h prints
+// the full usage.
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("unigo "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {}
+	return fs
+}
+
+// printUsage writes a command's synopsis and flags to w.
+func printUsage(w io.Writer, fs *flag.FlagSet, synopsis string) {
+	fmt.Fprintf(w, "usage: %s %s\n\nflags (also accepted as --name):\n", fs.Name(), synopsis)
+	out := fs.Output()
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(out)
+}
+
+// flagError finishes a failed parse: usage on stdout for -h (exit 0), a
+// hint on stderr otherwise.
+func flagError(err error, fs *flag.FlagSet, synopsis string, stdout, stderr io.Writer) int {
+	if errors.Is(err, flag.ErrHelp) {
+		printUsage(stdout, fs, synopsis)
+		return 0
+	}
+	fmt.Fprintf(stderr, "Run \"%s -h\" for usage.\n", fs.Name())
+	return exitUsage
+}
+
+// envFlag collects -e KEY=VALUE. A bare -e KEY copies KEY from unigo's own
+// environment, as docker run does.
+type envFlag []string
+
+func (e *envFlag) String() string { return strings.Join(*e, " ") }
+
+func (e *envFlag) Set(v string) error {
+	key, _, hasValue := strings.Cut(v, "=")
+	if key == "" {
+		return fmt.Errorf("want KEY=VALUE, got %q", v)
+	}
+	if !hasValue {
+		val, ok := os.LookupEnv(key)
+		if !ok {
+			return fmt.Errorf("%s is not set in unigo's environment (use %s=VALUE)", key, key)
+		}
+		v = key + "=" + val
+	}
+	*e = append(*e, v)
+	return nil
+}
+
+// memFlag is --mem: a size with K, M or G.
+type memFlag uint64
+
+func (m *memFlag) String() string { return vmm.FormatMemSize(uint64(*m)) }
+
+func (m *memFlag) Set(v string) error {
+	b, err := vmm.ParseMemSize(v)
+	if err != nil {
+		return err
+	}
+	*m = memFlag(b)
+	return nil
+}
+
+// choiceFlag accepts one of a fixed set of words.
+type choiceFlag struct {
+	val     string
+	choices []string
+}
+
+func (c *choiceFlag) String() string {
+	if c == nil {
+		return ""
+	}
+	return c.val
+}
+
+func (c *choiceFlag) Set(v string) error {
+	if !slices.Contains(c.choices, v) {
+		return fmt.Errorf("%q is not one of %s", v, strings.Join(c.choices, ", "))
+	}
+	c.val = v
+	return nil
+}
+
+// cpusFlag is --cpus: 1 to maxCPUs.
+type cpusFlag int
+
+const maxCPUs = 255
+
+func (c *cpusFlag) String() string { return strconv.Itoa(int(*c)) }
+
+func (c *cpusFlag) Set(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxCPUs {
+		return fmt.Errorf("want a number of CPUs from 1 to %d, got %q", maxCPUs, v)
+	}
+	*c = cpusFlag(n)
+	return nil
+}
+
+// timeoutFlag is --timeout: a non-negative duration; 0 means none.
+type timeoutFlag time.Duration
+
+func (t *timeoutFlag) String() string { return time.Duration(*t).String() }
+
+func (t *timeoutFlag) Set(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return fmt.Errorf("want a duration such as 30s, 2m or 0 (none), got %q", v)
+	}
+	*t = timeoutFlag(d)
+	return nil
+}
+
+// vmFlags are the flags of every command that boots a VM.
+type vmFlags struct {
+	mem     memFlag
+	cpus    cpusFlag
+	env     envFlag
+	machine choiceFlag
+	accel   choiceFlag
+	timeout timeoutFlag
+	qemu    string
+	verbose bool
+}
+
+func addVMFlags(fs *flag.FlagSet, v *vmFlags) {
+	v.mem = memFlag(256 * vmm.MiB)
+	v.cpus = 1
+	v.machine = choiceFlag{vmm.MachineMicrovm, vmm.Machines}
+	v.accel = choiceFlag{vmm.AccelAuto, []string{vmm.AccelAuto, vmm.AccelKVM, vmm.AccelTCG}}
+	v.timeout = 0
+	fs.Var(&v.mem, "mem", "guest memory `size`, with K, M or G (a bare number is MiB)")
+	fs.Var(&v.cpus, "cpus", "`number` of virtual CPUs (QEMU -smp; the kernel uses one for now)")
+	fs.Var(&v.env, "e", "set `KEY=VALUE` in the program's environment (repeatable; bare KEY copies unigo's)")
+	fs.Var(&v.machine, "machine", "QEMU machine `type`: microvm, pc or q35")
+	fs.Var(&v.accel, "accel", "`accelerator`: auto (KVM if usable, else TCG), kvm or tcg")
+	fs.Var(&v.timeout, "timeout", "stop the VM after this `duration` and exit 124 (0: no limit)")
+	fs.StringVar(&v.qemu, "qemu", "", "QEMU binary `path` (default "+vmm.DefaultQEMU+" from PATH)")
+	fs.BoolVar(&v.verbose, "verbose", false, "print the commands unigo runs, the accelerator choice and QEMU's stderr")
+	fs.BoolVar(&v.verbose, "v", false, "same as --verbose")
+}

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/unigo-os/unigo"
+	"github.com/unigo-os/unigo/internal/build"
+	"github.com/unigo-os/unigo/internal/vmm"
+)
+
+const runSynopsis = "[flags] <package|image.img> [-- args...]"
+
+// runMain is `unigo run`: build the package (or take a built image), boot it
+// and exit with the program's exit code.
+func runMain(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("run", runSynopsis, stderr)
+	var vf vmFlags
+	addVMFlags(fs, &vf)
+	pos, progArgs, err := parseArgs(fs, args)
+	if err != nil {
+		return flagError(err, fs, runSynopsis, stdout, stderr)
+	}
+	if len(pos) != 1 {
+		printUsage(stderr, fs, runSynopsis)
+		fmt.Fprintf(stderr, "\nunigo run: want one package or image, got %d arguments\n", len(pos))
+		return exitUsage
+	}
+	code, err := bootTarget(pos[0], false, progArgs, &vf, stdout, stderr)
+	if err != nil {
+		return report(stderr, "run", err)
+	}
+	return code
+}
+
+// bootTarget builds target (unless it is an image) and boots it with
+// progArgs. test selects a test binary build.
+func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout, stderr io.Writer) (int, error) {
+	// Check everything that needs no build first, so a bad setup fails fast.
+	qemu, err := findQEMU(vf.qemu)
+	if err != nil {
+		return 0, err
+	}
+	accel, why, err := vmm.ResolveAccel(vf.accel.val)
+	if err != nil {
+		return 0, err
+	}
+	if vf.verbose {
+		fmt.Fprintf(stderr, "unigo: accel %s (%s)\n", accel, why)
+	}
+
+	var image, name string
+	if !test && isImagePath(target) {
+		if err := build.CheckImage(target); err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return 0, fmt.Errorf("%s: no such image", target)
+			}
+			return 0, err
+		}
+		image = target
+		name = strings.TrimSuffix(filepath.Base(target), filepath.Ext(target))
+	} else {
+		tmp, err := os.MkdirTemp("", "unigo-run-")
+		if err != nil {
+			return 0, err
+		}
+		defer os.RemoveAll(tmp)
+		res, err := buildImage(target, filepath.Join(tmp, "guest.img"), test, vf.verbose, stderr)
+		if err != nil {
+			return 0, err
+		}
+		image, name = res.Image, res.Name
+	}
+
+	cmdline, err := vmm.EncodeCmdline(vmm.NewSeed(), nil, vmm.Program{
+		Args: append([]string{name}, progArgs...),
+		Env:  vf.env,
+	})
+	if err != nil {
+		return 0, err
+	}
+	argv, err := vmm.Command(vmm.Config{
+		QEMU:     qemu,
+		Machine:  vf.machine.val,
+		Accel:    accel,
+		MemBytes: uint64(vf.mem),
+		CPUs:     int(vf.cpus),
+		Image:    image,
+		Cmdline:  cmdline,
+	})
+	if err != nil {
+		return 0, err
+	}
+	if vf.verbose {
+		fmt.Fprintln(stderr, vmm.ShellQuote(argv))
+	}
+
+	// From here on a Ctrl-C or SIGTERM stops the VM instead of killing
+	// unigo outright, so QEMU never outlives us.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(stop)
+	return vmm.Run(argv, vmm.RunOptions{
+		Stdout:  stdout,
+		Stderr:  stderr,
+		Verbose: vf.verbose,
+		Timeout: time.Duration(vf.timeout),
+		Stop:    stop,
+	})
+}
+
+// isImagePath reports whether run's target names an image rather than a
+// package: it ends in .img, or it is an existing regular file.
+func isImagePath(target string) bool {
+	if strings.HasSuffix(target, ".img") {
+		return true
+	}
+	fi, err := os.Stat(target)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// findQEMU resolves --qemu (or the default name) on PATH.
+func findQEMU(flagValue string) (string, error) {
+	name := flagValue
+	if name == "" {
+		name = vmm.DefaultQEMU
+	}
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p, nil
+	}
+	msg := name + " not found"
+	if flagValue == "" {
+		msg += "; install it with: sudo apt-get install -y qemu-system-x86"
+	}
+	return "", &vmm.ExitError{Code: vmm.ExitNoQEMU, Msg: msg}
+}
+
+// buildImage builds pkg into out with the kernel sources this binary carries.
+func buildImage(pkg, out string, test, verbose bool, stderr io.Writer) (*build.Result, error) {
+	opts := build.Options{
+		Package: pkg,
+		Output:  out,
+		Test:    test,
+		Source:  unigo.Source,
+		Stderr:  stderr,
+	}
+	if verbose {
+		opts.Trace = func(dir string, env, argv []string) {
+			fmt.Fprintf(stderr, "cd %s && %s %s\n", vmm.ShellQuote([]string{dir}), vmm.ShellQuote(env), vmm.ShellQuote(argv))
+		}
+	}
+	return build.Build(opts)
+}
