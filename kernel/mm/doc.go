@@ -19,14 +19,17 @@
 //	addrspace.go      AddressSpace: Mmap/Munmap/Mprotect/MadviseDontneed = Regions + PageTable
 //	fault.go          HandleFault, Populate, DiscardPages: demand-zero paging
 //
-// Rules inherited from docs/design.md: no allocation, only unsafe imported, and no
-// pointer-typed fields (the frame free list and all tables are linked by physical address).
+// Rules inherited from docs/design.md: no allocation; imports only unsafe and
+// kernel/abi/linux (errno and PROT_* values); no pointer-typed fields (the frame free list
+// and all tables are linked by physical address).
 // Everything that needs memory or the MMU takes it as an argument (PhysMem, TLB, *Frames),
 // so go test runs the same code on a byte slice.
 //
 // Bugs panic with a constant string naming the function and the broken condition;
 // application mistakes return an Errno.
 package mm
+
+import "github.com/unigo-os/unigo/kernel/abi/linux"
 
 // PageSize is the size of a frame and of a small page.
 const PageSize = 4096
@@ -39,18 +42,15 @@ const (
 	largeMask = LargePageSize - 1
 )
 
-// Errno is a Linux error number; 0 means success. mm returns only these two:
+// Errno is the kernel's one error type, linux.Errno (0 means success). mm returns only:
 //
 //	EINVAL: malformed arguments (unaligned address, zero length, unknown prot bits)
 //	ENOMEM: no room (address space, region table, frames) or range not mapped
-//
-// TODO: become an alias of linux.Errno once kernel/abi/linux is committed and builds;
-// the values are Linux's, so callers see no difference.
-type Errno uintptr
+type Errno = linux.Errno
 
 const (
-	ENOMEM Errno = 12
-	EINVAL Errno = 22
+	ENOMEM = linux.ENOMEM
+	EINVAL = linux.EINVAL
 )
 
 func alignDown(x, a uint64) uint64 { return x &^ (a - 1) }

@@ -250,6 +250,7 @@ func (f *Frames) locate(pa uint64) (r int, i uint64) {
 	return -1, 0
 }
 
+// Frame i of range r is bit i%64 of the 8-byte word at bitmap + (i/64)*8.
 func (f *Frames) test(pm PhysMem, r int, i uint64) bool {
 	return load64(pm, f.state[r].bitmap+i/64*8)&(1<<(i%64)) != 0
 }

@@ -1,5 +1,7 @@
 package mm
 
+import "github.com/unigo-os/unigo/kernel/abi/linux"
+
 // Address-space regions: the bookkeeping half of mmap(2), munmap(2) and mprotect(2).
 //
 // Regions only records which virtual ranges exist and with which rights; it never touches
@@ -11,15 +13,16 @@ package mm
 //   - a non-fixed Map only ever lands on space that has no leaves, because of the above.
 // On error nothing has changed, so the caller does nothing.
 
-// Prot is a set of PROT_* bits, with Linux's values (include/uapi/asm-generic/mman-common.h),
-// so the mmap handler can convert its argument directly.
+// Prot is a set of PROT_* bits with Linux's values, so the mmap handler can convert its
+// argument directly. Other bits (PROT_SEM, PROT_GROWSDOWN...) are EINVAL here: the
+// syscall layer strips the ones Linux accepts.
 type Prot uint32
 
 const (
-	ProtNone  Prot = 0x0
-	ProtRead  Prot = 0x1
-	ProtWrite Prot = 0x2
-	ProtExec  Prot = 0x4
+	ProtNone  Prot = linux.PROT_NONE
+	ProtRead  Prot = linux.PROT_READ
+	ProtWrite Prot = linux.PROT_WRITE
+	ProtExec  Prot = linux.PROT_EXEC
 
 	protMask = ProtRead | ProtWrite | ProtExec
 )
@@ -191,6 +194,12 @@ func (rs *Regions) Covered(start, end uint64) bool {
 		at = rs.r[i].End
 	}
 	return true
+}
+
+// Overlaps reports whether any region intersects [start, end) (MAP_FIXED_NOREPLACE).
+func (rs *Regions) Overlaps(start, end uint64) bool {
+	i := rs.search(start)
+	return i < rs.n && rs.r[i].Start < end
 }
 
 // search returns the index of the first region ending above addr (rs.n if none).

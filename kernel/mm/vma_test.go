@@ -119,6 +119,9 @@ func TestMunmapSplitsRegion(t *testing.T) {
 	if _, ok := rs.Find(a + PageSize); ok {
 		t.Fatal("Find found the unmapped page")
 	}
+	if rs.Overlaps(a+PageSize, a+3*PageSize) || !rs.Overlaps(a+PageSize, a+3*PageSize+1) || !rs.Overlaps(a, a+1) {
+		t.Fatal("Overlaps disagrees with the regions around the hole")
+	}
 	if i, ok := rs.Find(a + 3*PageSize + 5); !ok || i != 1 {
 		t.Fatalf("Find = %d, %v; want 1, true", i, ok)
 	}
