@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/unigo-os/unigo/internal/vmm"
+)
+
+func parseRun(t *testing.T, args ...string) (*vmFlags, []string, []string, error) {
+	t.Helper()
+	fs := newFlagSet("run", runSynopsis, io.Discard)
+	var vf vmFlags
+	addVMFlags(fs, &vf)
+	pos, extra, err := parseArgs(fs, args)
+	return &vf, pos, extra, err
+}
+
+func TestRunFlagDefaults(t *testing.T) {
+	vf, pos, extra, err := parseRun(t, "./hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if uint64(vf.mem) != 256*vmm.MiB || vf.cpus != 1 || vf.machine.val != "microvm" ||
+		vf.accel.val != "auto" || vf.timeout != 0 || vf.qemu != "" || vf.verbose || len(vf.env) != 0 {
+		t.Errorf("defaults: %+v", vf)
+	}
+	if !reflect.DeepEqual(pos, []string{"./hello"}) || extra != nil {
+		t.Errorf("pos %q extra %q", pos, extra)
+	}
+}
+
+func TestRunFlagsBeforeAndAfterTarget(t *testing.T) {
+	vf, pos, extra, err := parseRun(t,
+		"--mem", "1G", "-e", "A=1", "./hello", "--cpus=2", "-e", "B=x y=z",
+		"--machine", "q35", "--accel=tcg", "--timeout", "30s", "--qemu", "/q", "-v",
+		"--", "-e", "--mem", "x", "--")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if uint64(vf.mem) != vmm.GiB || vf.cpus != 2 || vf.machine.val != "q35" || vf.accel.val != "tcg" ||
+		time.Duration(vf.timeout) != 30*time.Second || vf.qemu != "/q" || !vf.verbose {
+		t.Errorf("flags: %+v", vf)
+	}
+	if want := []string{"A=1", "B=x y=z"}; !reflect.DeepEqual([]string(vf.env), want) {
+		t.Errorf("env %q, want %q", vf.env, want)
+	}
+	if !reflect.DeepEqual(pos, []string{"./hello"}) {
+		t.Errorf("positional %q", pos)
+	}
+	if want := []string{"-e", "--mem", "x", "--"}; !reflect.DeepEqual(extra, want) {
+		t.Errorf("program args %q, want %q", extra, want)
+	}
+}
+
+func TestRunEmptyArgsAfterSeparator(t *testing.T) {
+	_, _, extra, err := parseRun(t, "./hello", "--")
+	if err != nil || extra == nil || len(extra) != 0 {
+		t.Errorf("extra %#v, err %v; want empty non-nil", extra, err)
+	}
+}
+
+func TestEnvFlagCopiesBareKeyFromHost(t *testing.T) {
+	t.Setenv("UNIGO_TEST_VAR", "v a l")
+	vf, _, _, err := parseRun(t, "-e", "UNIGO_TEST_VAR", "-e", "EMPTY=", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"UNIGO_TEST_VAR=v a l", "EMPTY="}; !reflect.DeepEqual([]string(vf.env), want) {
+		t.Errorf("env %q, want %q", vf.env, want)
+	}
+}
+
+func TestRunFlagErrorsNameTheBadValue(t *testing.T) {
+	cases := [][]string{
+		{"--mem", "12Q"}, {"--mem", "0"}, {"--mem", "1.5G"}, {"--cpus", "0"}, {"--cpus", "many"},
+		{"--machine", "vax"}, {"--accel", "warp"}, {"--timeout", "soon"}, {"--timeout", "-1s"},
+		{"-e", "=x"}, {"-e", "UNIGO_SURELY_UNSET_VAR"}, {"--bogus-flag"},
+	}
+	for _, c := range cases {
+		var stderr bytes.Buffer
+		code := dispatch(append(append([]string{"run"}, c...), "./hello"), io.Discard, &stderr)
+		bad := strings.TrimLeft(c[len(c)-1], "-")
+		if code != exitUsage || !strings.Contains(stderr.String(), bad) {
+			t.Errorf("run %q: exit %d, stderr %q; want %d naming %q", c, code, stderr.String(), exitUsage, bad)
+		}
+	}
+}
+
+func TestDispatch(t *testing.T) {
+	cases := []struct {
+		args     []string
+		code     int
+		inStdout string
+		inStderr string
+	}{
+		{nil, exitUsage, "", "usage:"},
+		{[]string{"help"}, 0, "usage:", ""},
+		{[]string{"frobnicate"}, exitUsage, "", `"frobnicate"`},
+		{[]string{"run"}, exitUsage, "", "want one package or image"},
+		{[]string{"run", "a", "b"}, exitUsage, "", "got 2 arguments"},
+		{[]string{"run", "-h"}, 0, "--name", ""},
+		{[]string{"build"}, exitUsage, "", "want one package"},
+		{[]string{"build", "x", "--", "y"}, exitUsage, "", "want one package"},
+		{[]string{"test"}, exitUsage, "", "want one package"},
+		{[]string{"version", "x"}, exitUsage, "", "usage"},
+		{[]string{"version"}, 0, "unigo ", ""},
+	}
+	for _, c := range cases {
+		var stdout, stderr bytes.Buffer
+		code := dispatch(c.args, &stdout, &stderr)
+		if code != c.code || !strings.Contains(stdout.String(), c.inStdout) || !strings.Contains(stderr.String(), c.inStderr) {
+			t.Errorf("unigo %q: exit %d, stdout %q, stderr %q; want %d, %q, %q",
+				c.args, code, stdout.String(), stderr.String(), c.code, c.inStdout, c.inStderr)
+		}
+	}
+}
+
+func TestMissingQEMU(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	var stderr bytes.Buffer
+	code := dispatch([]string{"run", "./hello"}, io.Discard, &stderr)
+	want := "unigo: qemu-system-x86_64 not found; install it with: sudo apt-get install -y qemu-system-x86\n"
+	if code != 127 || stderr.String() != want {
+		t.Errorf("exit %d, stderr %q; want 127, %q", code, stderr.String(), want)
+	}
+	stderr.Reset()
+	code = dispatch([]string{"run", "--qemu", "/no/such/qemu", "./hello"}, io.Discard, &stderr)
+	if code != 127 || !strings.Contains(stderr.String(), "/no/such/qemu not found") {
+		t.Errorf("--qemu missing: exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+func TestTestBinaryFlags(t *testing.T) {
+	got := testBinaryFlags([]string{"-v", "--run=TestX", "-run", "Y", "-test.count=2", "-custom", "arg", "-short"})
+	want := []string{"-test.v", "-test.run=TestX", "-test.run", "Y", "-test.count=2", "-custom", "arg", "-test.short"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestIsImagePath(t *testing.T) {
+	for p, want := range map[string]bool{
+		"/nonexistent/x.img": true, "./flags_test.go": true, ".": false, "./nope": false, "example.com/x": false,
+	} {
+		if got := isImagePath(p); got != want {
+			t.Errorf("isImagePath(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
