@@ -18,17 +18,6 @@
 TEXT ·pvhEntry(SB), NOSPLIT|NOFRAME, $0
 	CLI                                  // no IDT yet
 	CLD                                  // string ops count upward
-	// EBX holds hvm_start_info for the rest of the 32-bit code; nothing below touches it.
-
-	// Check for long mode before anything else: CPUID 0x80000001 EDX bit 29.
-	MOVL $0x80000000, AX
-	CPUID
-	CMPL AX, $0x80000001
-	JB   nolm
-	MOVL $0x80000001, AX
-	CPUID
-	BTL  $29, DX
-	JCC  nolm
 
 	// Learn where we run. The CALL needs 4 bytes of stack: use the padding at the end of the
 	// ELF header page (the image is linked at 0x100000; the headers end well before 0xf00).
@@ -43,7 +32,19 @@ TEXT ·pvhEntry(SB), NOSPLIT|NOFRAME, $0
 	LEAL 19(AX)(CX*1), CX
 	MOVL CX, 0(DX)                       // far pointer offset = start64
 	MOVW $0x08, 4(DX)                    // far pointer selector = 64-bit kernel code
+	MOVL BX, 16(DX)                      // save the start-info address: CPUID clobbers EBX
 	MOVL DX, SP                          // park bootJump in SP: no stack is needed from here on
+
+	// Check for long mode before touching 64-bit state: CPUID 0x80000001 EDX bit 29.
+	MOVL $0x80000000, AX
+	CPUID
+	CMPL AX, $0x80000001
+	JB   nolm
+	MOVL $0x80000001, AX
+	CPUID
+	BTL  $29, DX
+	JCC  nolm
+
 
 	// SI = the boot page tables, rounded up to a page (Go cannot align data).
 	ADDL $4095, SI
@@ -139,10 +140,20 @@ TEXT ·start64(SB), NOSPLIT|NOFRAME, $0
 	XORL AX, AX
 	MOVW AX, FS
 	MOVW AX, GS
-	MOVL BX, BX                          // zero-extend the start-info address
+	MOVL ·bootJump+16(SB), BX            // the start-info address saved by pvhEntry
 	LEAQ ·bootStack(SB), SP
 	ADDQ $bootStackSize, SP
 	ANDQ $~15, SP
+	// The fake g for kernel code: stack bounds = the boot stack, stackguard0 leaves the
+	// runtime's usual guard area free below it.
+	LEAQ ·bootStack(SB), AX
+	LEAQ ·kernelG(SB), CX
+	MOVQ AX, 0(CX)                       // stack.lo
+	LEAQ bootStackSize(AX), DX
+	MOVQ DX, 8(CX)                       // stack.hi
+	LEAQ 1024(AX), DX
+	MOVQ DX, 16(CX)                      // stackguard0
+	MOVQ CX, ·kernelTLS(SB)              // -8(FS) -> kernelG
 	// FS base -> the kernel TLS block so Go's ABI wrappers find the kernel g at -8(FS).
 	LEAQ ·kernelTLS+8(SB), AX
 	MOVQ AX, DX
@@ -167,8 +178,9 @@ DATA ·bootGDT+8(SB)/8, $0x00af9a000000ffff
 DATA ·bootGDT+16(SB)/8, $0x00cf92000000ffff
 GLOBL ·bootGDT(SB), RODATA|NOPTR, $24
 
-// bootJump: an m16:32 far pointer (offset, selector; filled in by pvhEntry) at 0, then the
-// GDT pseudo-descriptor (limit, base) at 8, so that one register reaches both.
+// bootJump: an m16:32 far pointer (offset, selector; filled in by pvhEntry) at 0, the GDT
+// pseudo-descriptor (limit, base) at 8, so that one register reaches both, and the saved
+// hvm_start_info address at 16.
 DATA ·bootJump+8(SB)/2, $23
 DATA ·bootJump+10(SB)/8, $·bootGDT(SB)
 GLOBL ·bootJump(SB), NOPTR, $24

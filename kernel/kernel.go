@@ -6,8 +6,6 @@
 // first "user" thread enters the runtime at _rt0_amd64_linux with a Linux process stack.
 package kernel
 
-import "github.com/unigo-os/unigo/kernel/arch/amd64"
-
 func pvhEntry()
 func start64()
 
@@ -19,15 +17,3 @@ var kernelTLS [4]uintptr
 // SP with word 2 (stackguard0). Words 0 and 1 are stack.lo and stack.hi.
 var kernelG [32]uintptr
 
-// kmain is called by start64 on the boot stack.
-//
-// It runs before the Go runtime is initialized, so it cannot allocate or use anything
-// that needs the runtime.
-//
-//go:nosplit
-func kmain(startInfo uintptr) {
-	for _, c := range []byte("unigo: hello from kmain\n") {
-		amd64.Outb(0x3f8, c)
-	}
-	amd64.Outw(0x501, 7)
-}

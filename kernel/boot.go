@@ -1,0 +1,286 @@
+package kernel
+
+// Bring-up: from kmain on the boot stack to the first application thread.
+
+import (
+	"unsafe"
+
+	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/arch/amd64"
+	"github.com/unigo-os/unigo/kernel/dev"
+	"github.com/unigo-os/unigo/kernel/klog"
+	"github.com/unigo-os/unigo/kernel/mm"
+)
+
+const (
+	bootStackSize = 65536
+	startInfoMagic = 0x336ec578
+	e820RAM        = 1
+	userStackSize  = 1 << 20
+)
+
+func addrBootStack() uintptr
+
+func bootStackLo() uintptr { return addrBootStack() }
+
+var (
+	cmdline    [8192]byte
+	cmdlineLen int
+	numCPU     = 1
+)
+
+// kmain brings the machine up and never returns.
+//
+// It runs before the Go runtime is initialized and on the boot stack described by kernelG.
+//
+//go:nosplit
+func kmain(startInfo uintptr) {
+	klog.Init()
+	cpu0.Self = uintptr(unsafe.Pointer(&cpu0))
+	cpu0.KernelFS = uintptr(unsafe.Pointer(&kernelTLS[1]))
+	cpu0.InKernel = 1
+	amd64.Wrmsr(amd64.MSR_GS_BASE, uint64(cpu0.Self))
+	setupCPU()
+	readStartInfo(startInfo)
+	setupMemory()
+	dev.PICDisable()
+	dev.ClockInit()
+	dev.LAPICInit(vecTimer, vecSpurious)
+	seedRandom()
+	_, straceOn = cmdlineOption("unigo.strace")
+	initFiles()
+	startProgram()
+	idleLoop()
+}
+
+// readStartInfo copies the command line and feeds the e820 map to the frame allocator.
+func readStartInfo(p uintptr) {
+	if *(*uint32)(unsafe.Pointer(p)) != startInfoMagic {
+		bug("hvm_start_info: bad magic (not booted through PVH?)")
+	}
+	version := *(*uint32)(unsafe.Pointer(p + 4))
+	if cl := *(*uint64)(unsafe.Pointer(p + 24)); cl != 0 {
+		for cmdlineLen < len(cmdline)-1 {
+			c := *(*byte)(unsafe.Pointer(uintptr(cl) + uintptr(cmdlineLen)))
+			if c == 0 {
+				break
+			}
+			cmdline[cmdlineLen] = c
+			cmdlineLen++
+		}
+	}
+	if version < 1 {
+		bug("hvm_start_info: version 0 has no memory map")
+	}
+	mmap := uintptr(*(*uint64)(unsafe.Pointer(p + 40)))
+	n := *(*uint32)(unsafe.Pointer(p + 48))
+	for i := uintptr(0); i < uintptr(n); i++ {
+		e := mmap + i*24
+		base := *(*uint64)(unsafe.Pointer(e))
+		size := *(*uint64)(unsafe.Pointer(e + 8))
+		typ := *(*uint32)(unsafe.Pointer(e + 16))
+		if typ != e820RAM {
+			continue
+		}
+		frames.AddRange(base, size)
+		if base+size > ramTop {
+			ramTop = base + size
+		}
+	}
+}
+
+// setupMemory builds the kernel's page table (identity map of RAM and the MMIO window),
+// switches to it and opens the application's mmap window above it.
+func setupMemory() {
+	frames.Reserve(0, 1<<20) // real-mode area, start info, firmware
+	frames.Reserve(1<<20, uint64(addrImageEnd())-(1<<20))
+	if !frames.Init(mm.Identity{}) {
+		bug("setupMemory: no room for the frame bitmap")
+	}
+	pm := mm.Identity{}
+	pt, ok := mm.NewPageTable(&frames, pm)
+	if !ok || !mm.IdentityMap(pt, 0, ramTop, mm.Writable|mm.Global, &frames, pm) ||
+		!mm.IdentityMap(pt, 0xFE000000, 1<<32, mm.Writable|mm.Global|mm.CacheDisable|mm.WriteThrough|mm.NoExec, &frames, pm) {
+		outOfMemory("kernel page tables", 0)
+	}
+	amd64.WriteCR3(pt.Root)
+	lo := (ramTop + (1<<30 - 1)) &^ (1<<30 - 1)
+	if lo < 1<<32 {
+		lo = 1 << 32
+	}
+	space.Init(pt, lo, 1<<47, true)
+}
+
+// seedRandom gives the software generator the host's seed, for CPUs without RDRAND.
+func seedRandom() {
+	if v, ok := cmdlineOption("unigo.seed"); ok {
+		if seed, ok := dev.ParseSeed(v); ok {
+			dev.SeedRandom(seed)
+		}
+	}
+}
+
+// cmdlineOption returns the value of key=value among the kernel options.
+func cmdlineOption(key string) (string, bool) {
+	s := unsafe.String(&cmdline[0], cmdlineLen)
+	for len(s) > 0 {
+		tok := s
+		rest := ""
+		for i := 0; i < len(s); i++ {
+			if s[i] == ' ' {
+				tok, rest = s[:i], s[i+1:]
+				break
+			}
+		}
+		s = rest
+		if len(tok) > len(key) && tok[:len(key)] == key && tok[len(key)] == '=' {
+			return tok[len(key)+1:], true
+		}
+	}
+	return "", false
+}
+
+// startProgram builds the Linux process stack (argc, argv, envp, auxv) and makes the first
+// thread, which enters the Go runtime at _rt0_amd64_linux as if exec had just returned.
+func startProgram() {
+	base, err := space.Mmap(env(), 0, userStackSize, mm.ProtRead|mm.ProtWrite, false)
+	if err != 0 {
+		outOfMemory("initial stack", 0)
+	}
+	top := base + userStackSize
+	if mm.Populate(&space, env(), top-64<<10, 64<<10, mm.Write) != mm.Mapped {
+		outOfMemory("initial stack", top)
+	}
+	sp := buildStack(uintptr(top))
+
+	var tf TrapFrame
+	tf.RIP = uint64(addrRuntimeEntry())
+	tf.RSP = uint64(sp)
+	tf.CS = selCode
+	tf.SS = selData
+	tf.RFLAGS = 0x202 // IF
+	t := newThread(1, &tf, 0)
+	t.TID = pid
+	liveThreads = 1
+}
+
+// buildStack lays out strings and vectors below top and returns the new stack pointer.
+func buildStack(top uintptr) uintptr {
+	p := top
+	push := func(s string) uintptr {
+		p -= uintptr(len(s)) + 1
+		copyString(p, s)
+		*(*byte)(unsafe.Pointer(p + uintptr(len(s)))) = 0
+		return p
+	}
+	// Random bytes for AT_RANDOM (the runtime seeds its hash functions from them).
+	p -= 16
+	random := p
+	if !dev.FillRandom(unsafe.Pointer(random), 16) {
+		bug("buildStack: no entropy source")
+	}
+	platform := push("x86_64")
+	execfn := push("/app")
+
+	// Program strings from the command line, decoded in place on the stack.
+	var argv, envp [256]uintptr
+	argc, envc := 0, 0
+	s := unsafe.String(&cmdline[0], cmdlineLen)
+	inProgram := false
+	for len(s) > 0 {
+		tok := s
+		rest := ""
+		for i := 0; i < len(s); i++ {
+			if s[i] == ' ' {
+				tok, rest = s[:i], s[i+1:]
+				break
+			}
+		}
+		s = rest
+		switch {
+		case tok == "--":
+			inProgram = true
+		case inProgram && len(tok) > 4 && tok[:4] == "arg=" && argc < len(argv):
+			argv[argc] = pushUnescaped(&p, tok[4:])
+			argc++
+		case inProgram && len(tok) > 4 && tok[:4] == "env=" && envc < len(envp):
+			envp[envc] = pushUnescaped(&p, tok[4:])
+			envc++
+		}
+	}
+	if argc == 0 {
+		argv[0] = execfn
+		argc = 1
+	}
+
+	auxv := [...]uintptr{
+		linux.AT_PAGESZ, 4096,
+		linux.AT_CLKTCK, 100,
+		linux.AT_RANDOM, random,
+		linux.AT_PLATFORM, platform,
+		linux.AT_EXECFN, execfn,
+		linux.AT_UID, 0, linux.AT_EUID, 0, linux.AT_GID, 0, linux.AT_EGID, 0,
+		linux.AT_SECURE, 0,
+		linux.AT_NULL, 0,
+	}
+	words := 1 + argc + 1 + envc + 1 + len(auxv)
+	p = (p - uintptr(words)*8) &^ 15
+	w := (*[1 << 16]uintptr)(unsafe.Pointer(p))
+	i := 0
+	w[i] = uintptr(argc)
+	i++
+	for j := 0; j < argc; j++ {
+		w[i] = argv[j]
+		i++
+	}
+	w[i] = 0
+	i++
+	for j := 0; j < envc; j++ {
+		w[i] = envp[j]
+		i++
+	}
+	w[i] = 0
+	i++
+	for _, v := range auxv {
+		w[i] = v
+		i++
+	}
+	return p
+}
+
+// pushUnescaped copies a percent-encoded command-line value below *p, decoded and
+// NUL-terminated (docs/cmdline.md), and returns its address.
+func pushUnescaped(p *uintptr, v string) uintptr {
+	n := 0
+	for i := 0; i < len(v); i++ {
+		if v[i] == '%' && i+2 < len(v) {
+			i += 2
+		}
+		n++
+	}
+	*p -= uintptr(n) + 1
+	dst := *p
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == '%' && i+2 < len(v) {
+			c = unhex(v[i+1])<<4 | unhex(v[i+2])
+			i += 2
+		}
+		*(*byte)(unsafe.Pointer(dst)) = c
+		dst++
+	}
+	*(*byte)(unsafe.Pointer(dst)) = 0
+	return *p
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10
+	}
+	return 0
+}

@@ -1,0 +1,87 @@
+package kernel
+
+import (
+	"unsafe"
+
+	"github.com/unigo-os/unigo/kernel/arch/amd64"
+)
+
+// Segment selectors. Everything runs in ring 0; the data selector only matters for SS.
+const (
+	selCode = 0x08
+	selData = 0x10
+	selTSS  = 0x18
+)
+
+// IST stack numbers (1-based, as in the TSS) and their sizes.
+const (
+	istIntr  = 1 // interrupts and most exceptions
+	istFault = 2 // page faults: a demand fault taken by kernel code nests on this one
+	istFatal = 3 // double fault, NMI, machine check: always usable
+	istSize  = 16 << 10
+)
+
+var (
+	gdt  [5]uint64 // null, code, data, TSS (two slots)
+	tss  [26]uint32
+	idt  [256][2]uint64
+	desc [2]uint64 // scratch pseudo-descriptor for LGDT/LIDT
+
+	istStacks [3][istSize + 16]byte
+)
+
+
+// setupCPU loads the kernel's GDT, TSS and IDT and enables SYSCALL.
+func setupCPU() {
+	gdt[0] = 0
+	gdt[1] = 0x00af9a000000ffff // 64-bit code, present, DPL 0
+	gdt[2] = 0x00cf92000000ffff // data, writable
+	tssBase := uint64(uintptr(unsafe.Pointer(&tss)))
+	limit := uint64(unsafe.Sizeof(tss) - 1)
+	gdt[3] = limit&0xffff | (tssBase&0xffffff)<<16 | 0x89<<40 | (tssBase>>24&0xff)<<56 // available 64-bit TSS
+	gdt[4] = tssBase >> 32
+
+	for i := range istStacks {
+		top := uint64(uintptr(unsafe.Pointer(&istStacks[i][0]))+istSize) &^ 15
+		// IST n lives at byte offset 36 + 8*(n-1) in the TSS: 32-bit words 9+2(n-1) and up.
+		w := 9 + 2*i
+		tss[w] = uint32(top)
+		tss[w+1] = uint32(top >> 32)
+	}
+	tss[25] = uint32(unsafe.Sizeof(tss)) << 16 // I/O map base beyond the limit: no bitmap
+
+	loadDesc(uintptr(unsafe.Pointer(&gdt)), uint16(unsafe.Sizeof(gdt)-1), true)
+	amd64.Ltr(selTSS)
+
+	stubs := uint64(addrVectorStubs())
+	for v := 0; v < 256; v++ {
+		ist := uint64(istIntr)
+		switch v {
+		case 14:
+			ist = istFault
+		case 2, 8, 18:
+			ist = istFatal
+		}
+		h := stubs + uint64(v)*8
+		idt[v][0] = h&0xffff | selCode<<16 | ist<<32 | 0x8E<<40 | (h>>16&0xffff)<<48 // interrupt gate
+		idt[v][1] = h >> 32
+	}
+	loadDesc(uintptr(unsafe.Pointer(&idt)), uint16(unsafe.Sizeof(idt)-1), false)
+
+	// SYSCALL: CS = selCode, SS = selCode+8; RFLAGS bits set in FMASK are cleared on entry.
+	amd64.Wrmsr(amd64.MSR_STAR, uint64(selCode)<<32)
+	amd64.Wrmsr(amd64.MSR_LSTAR, uint64(addrSyscallEntry()))
+	amd64.Wrmsr(amd64.MSR_FMASK, amd64.RFLAGS_IF|amd64.RFLAGS_TF|amd64.RFLAGS_DF|amd64.RFLAGS_AC)
+}
+
+// loadDesc builds a pseudo-descriptor (16-bit limit, 64-bit base) and loads the GDT or IDT.
+func loadDesc(base uintptr, limit uint16, isGDT bool) {
+	desc[0] = uint64(limit) | uint64(base)<<16
+	desc[1] = uint64(base) >> 48
+	p := uintptr(unsafe.Pointer(&desc))
+	if isGDT {
+		amd64.Lgdt(p)
+	} else {
+		amd64.Lidt(p)
+	}
+}

@@ -1,0 +1,267 @@
+package kernel
+
+// Open files. A file descriptor indexes fds, which names a slot in files (shared by dup).
+// File kinds so far: the console (fds 0-2), eventfd and epoll. Each kind answers read,
+// write and readiness; everything else gets Linux's errno for that kind.
+
+import (
+	"unsafe"
+
+	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/klog"
+)
+
+const (
+	maxFiles = 256
+	maxFDs   = 1024
+)
+
+const (
+	fkFree = iota
+	fkConsole
+	fkEventfd
+	fkEpoll
+)
+
+type file struct {
+	Kind  uint8
+	Refs  int32
+	Flags uint32 // O_NONBLOCK and the access mode, as F_GETFL reports them
+
+	Count     uint64 // eventfd counter
+	Semaphore bool   // EFD_SEMAPHORE
+	Ep        int32  // epoll: index in epolls
+}
+
+type fdEntry struct {
+	File    int32 // slot in files + 1; 0 = closed
+	Cloexec bool
+}
+
+var (
+	files [maxFiles]file
+	fds   [maxFDs]fdEntry
+)
+
+// initFiles opens the console as stdin, stdout and stderr.
+func initFiles() {
+	f := &files[0]
+	f.Kind = fkConsole
+	f.Flags = linux.O_RDWR
+	for fd := 0; fd < 3; fd++ {
+		fds[fd].File = 1
+		f.Refs++
+	}
+}
+
+func allocFile(kind uint8, flags uint32) (int32, bool) {
+	for i := range files {
+		if files[i].Kind == fkFree {
+			files[i] = file{Kind: kind, Flags: flags}
+			return int32(i), true
+		}
+	}
+	return 0, false
+}
+
+// installFD gives file slot fi the lowest free descriptor at or above min.
+func installFD(fi int32, cloexec bool, min int) (int, linux.Errno) {
+	limit := int(rlimits[linux.RLIMIT_NOFILE][0])
+	if limit > maxFDs {
+		limit = maxFDs
+	}
+	for fd := min; fd < limit; fd++ {
+		if fds[fd].File == 0 {
+			fds[fd] = fdEntry{File: fi + 1, Cloexec: cloexec}
+			files[fi].Refs++
+			return fd, 0
+		}
+	}
+	return 0, linux.EMFILE
+}
+
+// newFD allocates a file of kind and a descriptor for it.
+func newFD(kind uint8, flags uint32, cloexec bool) (int, *file, linux.Errno) {
+	fi, ok := allocFile(kind, flags)
+	if !ok {
+		return 0, nil, linux.ENFILE
+	}
+	fd, err := installFD(fi, cloexec, 0)
+	if err != 0 {
+		files[fi].Kind = fkFree
+		return 0, nil, err
+	}
+	return fd, &files[fi], 0
+}
+
+// getFile returns the open file behind fd.
+func getFile(fd uint64) (*file, int32, linux.Errno) {
+	if fd >= maxFDs || fds[fd].File == 0 {
+		return nil, 0, linux.EBADF
+	}
+	fi := fds[fd].File - 1
+	return &files[fi], fi, 0
+}
+
+// sysClose handles close(2).
+func sysClose(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	f, fi, err := getFile(tf.RDI)
+	if err != 0 {
+		return 0, err
+	}
+	fds[tf.RDI] = fdEntry{}
+	epollForget(int(tf.RDI))
+	f.Refs--
+	if f.Refs == 0 {
+		if f.Kind == fkEpoll {
+			freeEpoll(f.Ep)
+		}
+		files[fi] = file{}
+	}
+	return 0, 0
+}
+
+// fileRead reads from f into [p, p+n).
+func fileRead(f *file, p uintptr, n uintptr) (uintptr, linux.Errno) {
+	switch f.Kind {
+	case fkConsole:
+		return 0, 0 // no console input yet: end of file
+	case fkEventfd:
+		return eventfdRead(f, p, n)
+	}
+	return 0, linux.EINVAL
+}
+
+// fileWrite writes [p, p+n) to f.
+func fileWrite(f *file, p uintptr, n uintptr) (uintptr, linux.Errno) {
+	switch f.Kind {
+	case fkConsole:
+		klog.Write(unsafe.Slice((*byte)(unsafe.Pointer(p)), n))
+		return n, 0
+	case fkEventfd:
+		return eventfdWrite(f, p, n)
+	}
+	return 0, linux.EINVAL
+}
+
+// sysRead handles read(2).
+func sysRead(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	f, _, err := getFile(tf.RDI)
+	if err != 0 {
+		return 0, err
+	}
+	return fileRead(f, uintptr(tf.RSI), uintptr(tf.RDX))
+}
+
+// sysWrite handles write(2).
+func sysWrite(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	f, _, err := getFile(tf.RDI)
+	if err != 0 {
+		return 0, err
+	}
+	return fileWrite(f, uintptr(tf.RSI), uintptr(tf.RDX))
+}
+
+// iovec walks a struct iovec array, calling fn for each buffer until one comes up short.
+func iovec(f *file, iov uintptr, cnt uint64, write bool) (uintptr, linux.Errno) {
+	if cnt > 1024 {
+		return 0, linux.EINVAL
+	}
+	var total uintptr
+	for i := uint64(0); i < cnt; i++ {
+		base := *(*uintptr)(unsafe.Pointer(iov + uintptr(i)*16))
+		n := *(*uintptr)(unsafe.Pointer(iov + uintptr(i)*16 + 8))
+		var got uintptr
+		var err linux.Errno
+		if write {
+			got, err = fileWrite(f, base, n)
+		} else {
+			got, err = fileRead(f, base, n)
+		}
+		if err != 0 {
+			if total > 0 {
+				return total, 0
+			}
+			return 0, err
+		}
+		total += got
+		if got < n {
+			break
+		}
+	}
+	return total, 0
+}
+
+// sysReadv handles readv(2).
+func sysReadv(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	f, _, err := getFile(tf.RDI)
+	if err != 0 {
+		return 0, err
+	}
+	return iovec(f, uintptr(tf.RSI), tf.RDX, false)
+}
+
+// sysWritev handles writev(2).
+func sysWritev(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	f, _, err := getFile(tf.RDI)
+	if err != 0 {
+		return 0, err
+	}
+	return iovec(f, uintptr(tf.RSI), tf.RDX, true)
+}
+
+// sysFcntl handles fcntl(2).
+func sysFcntl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	f, fi, err := getFile(tf.RDI)
+	if err != 0 {
+		return 0, err
+	}
+	switch tf.RSI {
+	case linux.F_GETFL:
+		return uintptr(f.Flags), 0
+	case linux.F_SETFL:
+		f.Flags = f.Flags&^linux.O_NONBLOCK | uint32(tf.RDX)&linux.O_NONBLOCK
+		return 0, 0
+	case linux.F_GETFD:
+		if fds[tf.RDI].Cloexec {
+			return linux.FD_CLOEXEC, 0
+		}
+		return 0, 0
+	case linux.F_SETFD:
+		fds[tf.RDI].Cloexec = tf.RDX&linux.FD_CLOEXEC != 0
+		return 0, 0
+	case linux.F_DUPFD, linux.F_DUPFD_CLOEXEC:
+		fd, err := installFD(fi, tf.RSI == linux.F_DUPFD_CLOEXEC, int(tf.RDX))
+		return uintptr(fd), err
+	}
+	return 0, linux.EINVAL
+}
+
+// sysIoctl handles ioctl(2): nothing here is a terminal yet.
+func sysIoctl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	if _, _, err := getFile(tf.RDI); err != 0 {
+		return 0, err
+	}
+	return 0, linux.ENOTTY
+}
+
+// sysFstat handles fstat(2).
+func sysFstat(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	f, fi, err := getFile(tf.RDI)
+	if err != 0 {
+		return 0, err
+	}
+	st := (*linux.Stat_t)(unsafe.Pointer(uintptr(tf.RSI)))
+	*st = linux.Stat_t{}
+	st.Ino = uint64(fi + 1)
+	st.Nlink = 1
+	st.Blksize = 4096
+	switch f.Kind {
+	case fkConsole:
+		st.Mode = linux.S_IFCHR | 0620
+		st.Rdev = 5<<8 | 1 // /dev/console
+	default:
+		st.Mode = 0600 // anonymous inode
+	}
+	return 0, 0
+}

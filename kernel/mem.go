@@ -1,0 +1,139 @@
+package kernel
+
+// The application's memory: glue between the syscalls and package mm.
+
+import (
+	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/arch/amd64"
+	"github.com/unigo-os/unigo/kernel/klog"
+	"github.com/unigo-os/unigo/kernel/mm"
+)
+
+var (
+	frames mm.Frames
+	space  mm.AddressSpace
+	ramTop uint64 // end of the highest RAM range: [0, ramTop) is identity mapped
+)
+
+// tlb flushes single translations with INVLPG (one CPU: no shootdown yet).
+type tlb struct{}
+
+func (tlb) Flush(va uint64) { amd64.Invlpg(uintptr(va)) }
+
+func env() mm.Env { return mm.Env{Frames: &frames, Mem: mm.Identity{}, TLB: tlb{}} }
+
+const (
+	faultMapped = iota
+	faultUnmapped
+	faultAccess
+	faultOOM
+)
+
+// fault resolves a page fault at addr; it reports what the faulting thread gets.
+func fault(addr uint64, write bool) int {
+	access := mm.Read
+	if write {
+		access = mm.Write
+	}
+	switch mm.HandleFault(&space, env(), addr, access) {
+	case mm.Mapped:
+		return faultMapped
+	case mm.AccessError:
+		return faultAccess
+	case mm.OOM:
+		return faultOOM
+	}
+	return faultUnmapped
+}
+
+// demandFault handles a fault taken by kernel code on application memory.
+func demandFault(addr uint64, write bool) bool {
+	switch fault(addr, write) {
+	case faultMapped:
+		return true
+	case faultOOM:
+		outOfMemory("kernel access", addr)
+	}
+	return false
+}
+
+// outOfMemory stops the machine with a clear message: there is no swap to fall back on.
+func outOfMemory(what string, addr uint64) {
+	klog.Str("\nunigo: out of memory (")
+	klog.Str(what)
+	klog.Str(" at ")
+	klog.Hex(addr)
+	klog.Str("): ")
+	klog.Dec(int64(frames.TotalPages() * 4 / 1024))
+	klog.Str(" MiB of guest RAM in use; run with a larger --mem\n")
+	exitProcess(exitOOM)
+}
+
+func errnoOf(e mm.Errno) linux.Errno { return linux.Errno(e) }
+
+// sysMmap handles mmap(2) for anonymous memory. MAP_SHARED anonymous memory is the same
+// as private here: there is no fork to share it with.
+func sysMmap(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	addr, length, prot, flags := tf.RDI, tf.RSI, tf.RDX, tf.R10
+	if flags&linux.MAP_ANONYMOUS == 0 {
+		return 0, linux.ENODEV // no files to map yet
+	}
+	if prot&^(linux.PROT_READ|linux.PROT_WRITE|linux.PROT_EXEC) != 0 {
+		return 0, linux.EINVAL
+	}
+	fixed := flags&(linux.MAP_FIXED|linux.MAP_FIXED_NOREPLACE) != 0
+	if flags&linux.MAP_FIXED_NOREPLACE != 0 && overlapsRegion(addr, length) {
+		return 0, linux.EEXIST
+	}
+	got, err := space.Mmap(env(), addr, length, mm.Prot(prot), fixed)
+	if err != 0 {
+		return 0, errnoOf(err)
+	}
+	return uintptr(got), 0
+}
+
+// sysMunmap handles munmap(2).
+func sysMunmap(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	return 0, errnoOf(space.Munmap(env(), tf.RDI, tf.RSI))
+}
+
+// sysMprotect handles mprotect(2).
+func sysMprotect(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	if tf.RDX&^(linux.PROT_READ|linux.PROT_WRITE|linux.PROT_EXEC) != 0 {
+		return 0, linux.EINVAL
+	}
+	return 0, errnoOf(space.Mprotect(env(), tf.RDI, tf.RSI, mm.Prot(tf.RDX)))
+}
+
+// sysMadvise handles madvise(2). DONTNEED and FREE drop the pages (the next touch reads
+// zeros, which the Go runtime relies on); the rest is advice we may ignore.
+func sysMadvise(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	addr, length := tf.RDI, tf.RSI
+	if addr&4095 != 0 {
+		return 0, linux.EINVAL
+	}
+	switch tf.RDX {
+	case linux.MADV_DONTNEED, linux.MADV_FREE:
+		end := (addr + length + 4095) &^ 4095
+		if end < addr {
+			return 0, linux.EINVAL
+		}
+		if !space.Regions.Covered(addr, end) {
+			return 0, linux.ENOMEM
+		}
+		mm.DiscardPages(&space, env(), addr, end-addr)
+	}
+	return 0, 0
+}
+
+// overlapsRegion reports whether any mapping intersects [addr, addr+length).
+func overlapsRegion(addr, length uint64) bool {
+	end := addr + length
+	for i := 0; i < space.Regions.Len(); i++ {
+		r := space.Regions.At(i)
+		if r.Start < end && addr < r.End {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,289 @@
+package kernel
+
+// eventfd and epoll: what the Go runtime's netpoller is built on. Readiness is computed
+// from the files' state when asked; a thread waiting in epoll_wait sleeps until some file
+// changes state (wakeEpollWaiters) or its timeout passes.
+
+import (
+	"unsafe"
+
+	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/dev"
+)
+
+const (
+	maxEpolls   = 16
+	maxInterest = 256
+)
+
+type interest struct {
+	FD     int32 // -1 = unused
+	Events uint32
+	Data   [2]uint32
+	Last   uint32 // readiness reported last time (edge-triggered entries)
+}
+
+type epollSet struct {
+	Used bool
+	List [maxInterest]interest
+}
+
+var epolls [maxEpolls]epollSet
+
+func freeEpoll(i int32) { epolls[i].Used = false }
+
+// epollForget drops a closed descriptor from every interest list, as Linux does when the
+// last reference goes.
+func epollForget(fd int) {
+	for i := range epolls {
+		if !epolls[i].Used {
+			continue
+		}
+		for j := range epolls[i].List {
+			if epolls[i].List[j].FD == int32(fd) {
+				epolls[i].List[j].FD = -1
+			}
+		}
+	}
+}
+
+// readiness returns the EPOLL* bits that hold for f now.
+func readiness(f *file) uint32 {
+	switch f.Kind {
+	case fkConsole:
+		return linux.EPOLLOUT
+	case fkEventfd:
+		r := uint32(0)
+		if f.Count > 0 {
+			r |= linux.EPOLLIN
+		}
+		if f.Count < ^uint64(0)-1 {
+			r |= linux.EPOLLOUT
+		}
+		return r
+	}
+	return 0
+}
+
+// wakeEpollWaiters is called whenever a file may have become ready.
+func wakeEpollWaiters() {
+	for i := 1; i < maxThreads; i++ {
+		t := &threads[i]
+		if t.State == stBlocked && t.WaitKind == waitEpoll {
+			wake(t, wakeNormal)
+		}
+	}
+}
+
+// sysEventfd2 handles eventfd2(2).
+func sysEventfd2(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	flags := tf.RSI
+	if flags&^(linux.EFD_SEMAPHORE|linux.EFD_CLOEXEC|linux.EFD_NONBLOCK) != 0 {
+		return 0, linux.EINVAL
+	}
+	fd, f, err := newFD(fkEventfd, linux.O_RDWR|uint32(flags&linux.EFD_NONBLOCK), flags&linux.EFD_CLOEXEC != 0)
+	if err != 0 {
+		return 0, err
+	}
+	f.Count = uint64(uint32(tf.RDI))
+	f.Semaphore = flags&linux.EFD_SEMAPHORE != 0
+	return uintptr(fd), 0
+}
+
+func eventfdRead(f *file, p, n uintptr) (uintptr, linux.Errno) {
+	if n < 8 {
+		return 0, linux.EINVAL
+	}
+	for f.Count == 0 {
+		if f.Flags&linux.O_NONBLOCK != 0 {
+			return 0, linux.EAGAIN
+		}
+		if block(waitEpoll, 0, 0) == wakeSignal {
+			return 0, linux.EINTR
+		}
+	}
+	v := f.Count
+	if f.Semaphore {
+		v = 1
+	}
+	f.Count -= v
+	*(*uint64)(unsafe.Pointer(p)) = v
+	wakeEpollWaiters()
+	return 8, 0
+}
+
+func eventfdWrite(f *file, p, n uintptr) (uintptr, linux.Errno) {
+	if n < 8 {
+		return 0, linux.EINVAL
+	}
+	v := *(*uint64)(unsafe.Pointer(p))
+	if v == ^uint64(0) {
+		return 0, linux.EINVAL
+	}
+	if f.Count+v < f.Count || f.Count+v == ^uint64(0) {
+		return 0, linux.EAGAIN
+	}
+	f.Count += v
+	wakeEpollWaiters()
+	return 8, 0
+}
+
+// sysEpollCreate1 handles epoll_create1(2).
+func sysEpollCreate1(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	if tf.RDI&^linux.EPOLL_CLOEXEC != 0 {
+		return 0, linux.EINVAL
+	}
+	ep := int32(-1)
+	for i := range epolls {
+		if !epolls[i].Used {
+			ep = int32(i)
+			break
+		}
+	}
+	if ep < 0 {
+		return 0, linux.ENOMEM
+	}
+	fd, f, err := newFD(fkEpoll, linux.O_RDWR, tf.RDI&linux.EPOLL_CLOEXEC != 0)
+	if err != 0 {
+		return 0, err
+	}
+	f.Ep = ep
+	e := &epolls[ep]
+	e.Used = true
+	for i := range e.List {
+		e.List[i] = interest{FD: -1}
+	}
+	return uintptr(fd), 0
+}
+
+// sysEpollCtl handles epoll_ctl(2).
+func sysEpollCtl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	epf, _, err := getFile(tf.RDI)
+	if err != 0 {
+		return 0, err
+	}
+	target, _, err := getFile(tf.RDX)
+	if err != 0 {
+		return 0, err
+	}
+	if epf.Kind != fkEpoll || tf.RDI == tf.RDX {
+		return 0, linux.EINVAL
+	}
+	if target.Kind == fkConsole {
+		return 0, linux.EPERM // not pollable, like a regular file: Go falls back to blocking I/O
+	}
+	e := &epolls[epf.Ep]
+	fd := int32(tf.RDX)
+	slot := -1
+	for i := range e.List {
+		if e.List[i].FD == fd {
+			slot = i
+			break
+		}
+	}
+	switch tf.RSI {
+	case linux.EPOLL_CTL_ADD:
+		if slot >= 0 {
+			return 0, linux.EEXIST
+		}
+		for i := range e.List {
+			if e.List[i].FD < 0 {
+				slot = i
+				break
+			}
+		}
+		if slot < 0 {
+			return 0, linux.ENOSPC
+		}
+		fallthrough
+	case linux.EPOLL_CTL_MOD:
+		if slot < 0 {
+			return 0, linux.ENOENT
+		}
+		ev := (*linux.EpollEvent)(unsafe.Pointer(uintptr(tf.R10)))
+		e.List[slot] = interest{FD: fd, Events: ev.Events, Data: ev.Data}
+	case linux.EPOLL_CTL_DEL:
+		if slot < 0 {
+			return 0, linux.ENOENT
+		}
+		e.List[slot].FD = -1
+	default:
+		return 0, linux.EINVAL
+	}
+	return 0, 0
+}
+
+// collect writes up to max ready events and returns how many.
+func collect(e *epollSet, out uintptr, max int) int {
+	n := 0
+	for i := range e.List {
+		in := &e.List[i]
+		if in.FD < 0 || n == max {
+			continue
+		}
+		f, _, err := getFile(uint64(in.FD))
+		if err != 0 {
+			continue
+		}
+		ready := readiness(f) & (in.Events | linux.EPOLLERR | linux.EPOLLHUP)
+		if in.Events&linux.EPOLLET != 0 {
+			fresh := ready &^ in.Last
+			in.Last = ready
+			ready = fresh
+		}
+		if ready == 0 {
+			continue
+		}
+		ev := (*linux.EpollEvent)(unsafe.Pointer(out + uintptr(n)*12))
+		ev.Events = ready
+		ev.Data = in.Data
+		n++
+		if in.Events&linux.EPOLLONESHOT != 0 {
+			in.Events = 0
+		}
+	}
+	return n
+}
+
+// epollWait is epoll_wait with a timeout in ms (-1 = forever).
+func epollWait(epfd uint64, out uintptr, max int, timeoutMS int64) (uintptr, linux.Errno) {
+	f, _, err := getFile(epfd)
+	if err != 0 {
+		return 0, err
+	}
+	if f.Kind != fkEpoll || max <= 0 {
+		return 0, linux.EINVAL
+	}
+	e := &epolls[f.Ep]
+	var deadline int64
+	if timeoutMS > 0 {
+		deadline = dev.Nanotime() + timeoutMS*1e6
+	}
+	for {
+		if n := collect(e, out, max); n > 0 || timeoutMS == 0 {
+			return uintptr(n), 0
+		}
+		if deadline != 0 && dev.Nanotime() >= deadline {
+			return 0, 0
+		}
+		if block(waitEpoll, uintptr(epfd), deadline) == wakeSignal {
+			return 0, linux.EINTR
+		}
+	}
+}
+
+// sysEpollWait handles epoll_wait(2).
+func sysEpollWait(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	return epollWait(tf.RDI, uintptr(tf.RSI), int(int32(tf.RDX)), int64(int32(tf.R10)))
+}
+
+// sysEpollPwait handles epoll_pwait(2). The signal mask argument is applied for the wait.
+func sysEpollPwait(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	old := t.SigMask
+	if tf.R8 != 0 {
+		t.SigMask = *(*uint64)(unsafe.Pointer(uintptr(tf.R8))) &^ sigCantMask
+	}
+	n, err := epollWait(tf.RDI, uintptr(tf.RSI), int(int32(tf.RDX)), int64(int32(tf.R10)))
+	t.SigMask = old
+	return n, err
+}

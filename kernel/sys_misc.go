@@ -1,0 +1,177 @@
+package kernel
+
+import (
+	"unsafe"
+
+	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/dev"
+)
+
+const pid = 1 // the one process; its first thread has TID 1
+
+// sysZero returns 0: the identity calls (getuid...) of the root user.
+func sysZero(t *thread, tf *TrapFrame) (uintptr, linux.Errno) { return 0, 0 }
+
+// sysGetpid handles getpid(2).
+func sysGetpid(t *thread, tf *TrapFrame) (uintptr, linux.Errno) { return pid, 0 }
+
+// sysGettid handles gettid(2).
+func sysGettid(t *thread, tf *TrapFrame) (uintptr, linux.Errno) { return uintptr(t.TID), 0 }
+
+// sysTkill handles tkill(2) as tgkill(2) within this process.
+func sysTkill(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	f := *tf
+	f.RDI, f.RSI, f.RDX = pid, tf.RDI, tf.RSI
+	return sysTgkill(t, &f)
+}
+
+// sysArchPrctl handles arch_prctl(2): the runtime sets each thread's TLS with it.
+func sysArchPrctl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	switch tf.RDI {
+	case linux.ARCH_SET_FS:
+		t.FS = uintptr(tf.RSI)
+		cpu0.UserFS = t.FS
+		return 0, 0
+	case linux.ARCH_GET_FS:
+		*(*uint64)(unsafe.Pointer(uintptr(tf.RSI))) = uint64(t.FS)
+		return 0, 0
+	}
+	return 0, linux.EINVAL
+}
+
+// sysPrctl handles prctl(2). The runtime's probes (PR_SET_VMA names) must fail cleanly.
+func sysPrctl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) { return 0, linux.EINVAL }
+
+// sysSchedYield handles sched_yield(2).
+func sysSchedYield(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	yield()
+	return 0, 0
+}
+
+// sysSchedGetaffinity handles sched_getaffinity(2): runtime.NumCPU counts these bits.
+func sysSchedGetaffinity(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	size := uintptr(tf.RSI)
+	if size < 8 || size&7 != 0 {
+		return 0, linux.EINVAL
+	}
+	p := uintptr(tf.RDX)
+	zeroBytes(p, 8)
+	var mask uint64
+	for i := 0; i < numCPU; i++ {
+		mask |= 1 << uint(i)
+	}
+	*(*uint64)(unsafe.Pointer(p)) = mask
+	return 8, 0
+}
+
+// sysSchedSetaffinity handles sched_setaffinity(2).
+func sysSchedSetaffinity(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	if uintptr(tf.RSI) < 8 {
+		return 0, linux.EINVAL
+	}
+	if *(*uint64)(unsafe.Pointer(uintptr(tf.RDX)))&1 == 0 {
+		return 0, linux.EINVAL
+	}
+	return 0, 0
+}
+
+var utsFields = [6]string{"Linux", "unigo", "6.1.0-unigo", "#1 unigo", "x86_64", "(none)"}
+
+// sysUname handles uname(2). The release looks like Linux 6.1 so feature checks in the
+// standard library take their modern paths.
+func sysUname(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	p := uintptr(tf.RDI)
+	zeroBytes(p, 6*65)
+	for i, s := range utsFields {
+		copyString(p+uintptr(i)*65, s)
+	}
+	return 0, 0
+}
+
+var rlimits = [16][2]uint64{
+	linux.RLIMIT_STACK:  {8 << 20, linux.RLIM_INFINITY},
+	linux.RLIMIT_NOFILE: {1024, 4096},
+	linux.RLIMIT_CPU:    {linux.RLIM_INFINITY, linux.RLIM_INFINITY},
+	linux.RLIMIT_FSIZE:  {linux.RLIM_INFINITY, linux.RLIM_INFINITY},
+	linux.RLIMIT_DATA:   {linux.RLIM_INFINITY, linux.RLIM_INFINITY},
+	linux.RLIMIT_CORE:   {0, linux.RLIM_INFINITY},
+	linux.RLIMIT_AS:     {linux.RLIM_INFINITY, linux.RLIM_INFINITY},
+}
+
+// sysPrlimit64 handles prlimit64(2) for this process.
+func sysPrlimit64(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	if tf.RDI != 0 && tf.RDI != pid {
+		return 0, linux.ESRCH
+	}
+	r := tf.RSI
+	if r >= uint64(len(rlimits)) {
+		return 0, linux.EINVAL
+	}
+	if tf.R10 != 0 {
+		*(*[2]uint64)(unsafe.Pointer(uintptr(tf.R10))) = rlimits[r]
+	}
+	if tf.RDX != 0 {
+		nl := *(*[2]uint64)(unsafe.Pointer(uintptr(tf.RDX)))
+		if nl[0] > nl[1] || nl[1] > rlimits[r][1] {
+			return 0, linux.EPERM
+		}
+		rlimits[r] = nl
+	}
+	return 0, 0
+}
+
+// sysGetrandom handles getrandom(2) from the CPU's RDRAND or the host-seeded generator.
+func sysGetrandom(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	n := uintptr(tf.RSI)
+	if n > 1<<25 {
+		n = 1 << 25
+	}
+	if !dev.FillRandom(unsafe.Pointer(uintptr(tf.RDI)), n) {
+		return 0, linux.EAGAIN
+	}
+	return n, 0
+}
+
+// sysSysinfo handles sysinfo(2).
+func sysSysinfo(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	p := uintptr(tf.RDI)
+	zeroBytes(p, 112)
+	*(*int64)(unsafe.Pointer(p)) = dev.Nanotime() / 1e9            // uptime
+	*(*uint64)(unsafe.Pointer(p + 32)) = frames.TotalPages() * 4096 // totalram
+	*(*uint64)(unsafe.Pointer(p + 40)) = frames.FreePages() * 4096  // freeram
+	*(*uint16)(unsafe.Pointer(p + 80)) = uint16(liveThreads)        // procs
+	*(*uint32)(unsafe.Pointer(p + 104)) = 1                          // mem_unit
+	return 0, 0
+}
+
+// sysExitGroup handles exit_group(2): the program is done; so is the machine.
+func sysExitGroup(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	exitProcess(int(tf.RDI & 0xff))
+	return 0, 0
+}
+
+// sysGetcwd handles getcwd(2): there is only the root until the file system exists.
+func sysGetcwd(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	if tf.RSI < 2 {
+		return 0, linux.ERANGE
+	}
+	copyString(uintptr(tf.RDI), "/\x00")
+	return 2, 0
+}
+
+// sysOpenat handles openat(2). No file system yet: every path is missing, which is what
+// the runtime's probes (transparent huge pages, cgroups) expect on a minimal system.
+func sysOpenat(t *thread, tf *TrapFrame) (uintptr, linux.Errno) { return 0, linux.ENOENT }
+
+// sysReadlinkat handles readlinkat(2): no file system yet.
+func sysReadlinkat(t *thread, tf *TrapFrame) (uintptr, linux.Errno) { return 0, linux.ENOENT }
+
+// sysNewfstatat handles newfstatat(2): no file system yet, except fstat through AT_EMPTY_PATH.
+func sysNewfstatat(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	if tf.R10&linux.AT_EMPTY_PATH != 0 && *(*byte)(unsafe.Pointer(uintptr(tf.RSI))) == 0 {
+		f := *tf
+		f.RSI = tf.RDX
+		return sysFstat(t, &f)
+	}
+	return 0, linux.ENOENT
+}

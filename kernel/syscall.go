@@ -1,0 +1,165 @@
+package kernel
+
+// The system call table: Linux x86-64 numbers to handlers. Every handler has the same
+// signature, decodes its arguments from the trap frame (RDI, RSI, RDX, R10, R8, R9), and
+// returns a result or an errno. A number without a handler returns ENOSYS and is reported
+// once on the console by name.
+
+import (
+	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/klog"
+)
+
+type sysHandler func(t *thread, tf *TrapFrame) (uintptr, linux.Errno)
+
+// How completely a syscall is implemented.
+const (
+	supFull    = iota + 1 // Linux semantics for everything the Go runtime and std use
+	supPartial            // note says what is missing
+	supENOSYS             // deliberately unimplemented: note says why
+)
+
+type sysEntry struct {
+	name    string
+	fn      sysHandler
+	support uint8
+	note    string
+}
+
+// sysTable is statically initialized by the linker (no init code): the first syscall
+// arrives before any package initializer has run.
+var sysTable = [linux.MaxSyscall + 1]sysEntry{
+	linux.SYS_read:              {"read", sysRead, supPartial, "console, eventfd, pipes"},
+	linux.SYS_write:             {"write", sysWrite, supPartial, "console, eventfd, pipes"},
+	linux.SYS_close:             {"close", sysClose, supFull, ""},
+	linux.SYS_fstat:             {"fstat", sysFstat, supPartial, "console and anonymous files only"},
+	linux.SYS_mmap:              {"mmap", sysMmap, supPartial, "anonymous private mappings only"},
+	linux.SYS_mprotect:          {"mprotect", sysMprotect, supFull, ""},
+	linux.SYS_munmap:            {"munmap", sysMunmap, supFull, ""},
+	linux.SYS_rt_sigaction:      {"rt_sigaction", sysRtSigaction, supFull, ""},
+	linux.SYS_rt_sigprocmask:    {"rt_sigprocmask", sysRtSigprocmask, supFull, ""},
+	linux.SYS_rt_sigreturn:      {"rt_sigreturn", sysRtSigreturn, supFull, ""},
+	linux.SYS_ioctl:             {"ioctl", sysIoctl, supPartial, "ENOTTY for everything"},
+	linux.SYS_readv:             {"readv", sysReadv, supPartial, "as read"},
+	linux.SYS_writev:            {"writev", sysWritev, supPartial, "as write"},
+	linux.SYS_sched_yield:       {"sched_yield", sysSchedYield, supFull, ""},
+	linux.SYS_madvise:           {"madvise", sysMadvise, supPartial, "DONTNEED/FREE discard; other advice accepted as a hint"},
+	linux.SYS_nanosleep:         {"nanosleep", sysNanosleep, supFull, ""},
+	linux.SYS_getpid:            {"getpid", sysGetpid, supFull, ""},
+	linux.SYS_clone:             {"clone", sysClone, supPartial, "threads only (CLONE_VM|CLONE_THREAD|CLONE_SIGHAND)"},
+	linux.SYS_exit:              {"exit", sysExit, supFull, ""},
+	linux.SYS_uname:             {"uname", sysUname, supFull, ""},
+	linux.SYS_fcntl:             {"fcntl", sysFcntl, supPartial, "F_GETFL/F_SETFL/F_GETFD/F_SETFD/F_DUPFD_CLOEXEC"},
+	linux.SYS_getcwd:            {"getcwd", sysGetcwd, supPartial, "always /"},
+	linux.SYS_gettimeofday:      {"gettimeofday", sysGettimeofday, supFull, ""},
+	linux.SYS_getuid:            {"getuid", sysZero, supFull, "root"},
+	linux.SYS_getgid:            {"getgid", sysZero, supFull, "root"},
+	linux.SYS_geteuid:           {"geteuid", sysZero, supFull, "root"},
+	linux.SYS_getegid:           {"getegid", sysZero, supFull, "root"},
+	linux.SYS_getppid:           {"getppid", sysZero, supFull, "no parent"},
+	linux.SYS_sigaltstack:       {"sigaltstack", sysSigaltstack, supFull, ""},
+	linux.SYS_arch_prctl:        {"arch_prctl", sysArchPrctl, supPartial, "ARCH_SET_FS/ARCH_GET_FS"},
+	linux.SYS_prctl:             {"prctl", sysPrctl, supPartial, "EINVAL for everything"},
+	linux.SYS_gettid:            {"gettid", sysGettid, supFull, ""},
+	linux.SYS_tkill:             {"tkill", sysTkill, supFull, ""},
+	linux.SYS_futex:             {"futex", sysFutex, supPartial, "WAIT/WAKE (+BITSET with all bits), private and shared alike"},
+	linux.SYS_sched_getaffinity: {"sched_getaffinity", sysSchedGetaffinity, supFull, ""},
+	linux.SYS_sched_setaffinity: {"sched_setaffinity", sysSchedSetaffinity, supPartial, "accepted when it includes CPU 0"},
+	linux.SYS_clock_gettime:     {"clock_gettime", sysClockGettime, supFull, ""},
+	linux.SYS_clock_getres:      {"clock_getres", sysClockGetres, supFull, ""},
+	linux.SYS_clock_nanosleep:   {"clock_nanosleep", sysClockNanosleep, supFull, ""},
+	linux.SYS_exit_group:        {"exit_group", sysExitGroup, supFull, ""},
+	linux.SYS_epoll_wait:        {"epoll_wait", sysEpollWait, supFull, ""},
+	linux.SYS_epoll_ctl:         {"epoll_ctl", sysEpollCtl, supFull, ""},
+	linux.SYS_tgkill:            {"tgkill", sysTgkill, supFull, ""},
+	linux.SYS_openat:            {"openat", sysOpenat, supPartial, "no file system yet: ENOENT"},
+	linux.SYS_readlinkat:        {"readlinkat", sysReadlinkat, supPartial, "no file system yet: ENOENT"},
+	linux.SYS_newfstatat:        {"newfstatat", sysNewfstatat, supPartial, "no file system yet: ENOENT"},
+	linux.SYS_epoll_pwait:       {"epoll_pwait", sysEpollPwait, supFull, ""},
+	linux.SYS_eventfd2:          {"eventfd2", sysEventfd2, supFull, ""},
+	linux.SYS_epoll_create1:     {"epoll_create1", sysEpollCreate1, supFull, ""},
+	linux.SYS_prlimit64:         {"prlimit64", sysPrlimit64, supFull, ""},
+	linux.SYS_getrandom:         {"getrandom", sysGetrandom, supFull, ""},
+	linux.SYS_sysinfo:           {"sysinfo", sysSysinfo, supFull, ""},
+	linux.SYS_rseq:              {"rseq", nil, supENOSYS, "no restartable sequences; glibc-free Go never asks"},
+	linux.SYS_clone3:            {"clone3", nil, supENOSYS, "callers fall back to clone"},
+	linux.SYS_io_uring_setup:    {"io_uring_setup", nil, supENOSYS, "not planned"},
+}
+
+var enosysReported [linux.MaxSyscall + 1]bool
+
+// doSyscall dispatches the system call in tf.RAX and stores the result in tf.RAX.
+func doSyscall(t *thread, tf *TrapFrame) {
+	nr := tf.RAX
+	var e *sysEntry
+	if nr < uint64(len(sysTable)) {
+		e = &sysTable[nr]
+	}
+	if e == nil || e.fn == nil {
+		reportENOSYS(nr)
+		tf.RAX = uint64(linux.ENOSYS.Ret())
+		return
+	}
+	if straceOn {
+		traceEnter(t, e.name, tf)
+	}
+	r, errno := e.fn(t, tf)
+	if straceOn {
+		traceExit(uint64(r), errno)
+	}
+	if nr == linux.SYS_rt_sigreturn {
+		return // the handler restored the whole frame, RAX included
+	}
+	if errno != 0 {
+		tf.RAX = uint64(errno.Ret())
+		return
+	}
+	tf.RAX = uint64(r)
+}
+
+func reportENOSYS(nr uint64) {
+	if nr < uint64(len(enosysReported)) {
+		if enosysReported[nr] {
+			return
+		}
+		enosysReported[nr] = true
+	}
+	klog.Str("unigo: unimplemented syscall ")
+	if nr < uint64(len(linux.SyscallNames)) && linux.SyscallNames[nr] != "" {
+		klog.Str(linux.SyscallNames[nr])
+	} else {
+		klog.Str("?")
+	}
+	klog.Str(" (")
+	klog.Dec(int64(nr))
+	klog.Str(")\n")
+}
+
+// straceOn is set by the kernel option unigo.strace: every syscall is printed.
+var straceOn bool
+
+func traceEnter(t *thread, name string, tf *TrapFrame) {
+	klog.Str("[")
+	klog.Dec(int64(t.TID))
+	klog.Str("] ")
+	klog.Str(name)
+	klog.Str("(")
+	klog.Hex(tf.RDI)
+	klog.Str(", ")
+	klog.Hex(tf.RSI)
+	klog.Str(", ")
+	klog.Hex(tf.RDX)
+	klog.Str(", ")
+	klog.Hex(tf.R10)
+	klog.Str(")")
+}
+
+func traceExit(r uint64, errno linux.Errno) {
+	klog.Str(" = ")
+	if errno != 0 {
+		klog.Str(errno.Name())
+	} else {
+		klog.Hex(r)
+	}
+	klog.Str("\n")
+}

@@ -1,0 +1,188 @@
+package kernel
+
+// Threads. Each Linux thread the Go runtime clones is a slot in the fixed table threads;
+// slot 0 is the idle thread (the boot stack). All fields are plain integers: kernel code
+// runs while the garbage collector may be marking, and must never store a Go pointer.
+
+import (
+	"unsafe"
+
+	"github.com/unigo-os/unigo/kernel/abi/linux"
+)
+
+const (
+	maxThreads = 128
+	kstackSize = 16 << 10
+	fpuSize    = 512 // FXSAVE area, at the top of each kernel stack
+)
+
+// Thread states. Legal transitions:
+//
+//	free -> runnable            (newThread)
+//	runnable <-> running        (schedule)
+//	running -> blocked          (block)
+//	blocked -> runnable         (wake)
+//	running -> dead             (exitThread); dead -> free once another thread runs
+const (
+	stFree = iota
+	stRunnable
+	stRunning
+	stBlocked
+	stDead
+)
+
+// Why a blocked thread woke up.
+const (
+	wakeNone = iota
+	wakeNormal
+	wakeTimeout
+	wakeSignal
+)
+
+// What a blocked thread waits for.
+const (
+	waitNone = iota
+	waitFutex
+	waitSleep
+	waitEpoll
+	waitPipe
+)
+
+type thread struct {
+	State   uint32
+	TID     int32
+	SavedSP uintptr // kernel SP saved by swtch while not running
+	FS      uintptr // the thread's FS base (TLS)
+
+	// Blocking.
+	WaitKind uint32
+	WaitKey  uintptr // futex address or epoll fd
+	Deadline int64   // monotonic ns, 0 = none
+	Woke     uint32
+
+	// Signals.
+	SigMask    uint64
+	SigPending uint64
+	AltSP      uintptr
+	AltSize    uintptr
+	AltFlags   int32
+	pendCode   [65]int32  // si_code of a pending signal
+	pendAddr   [65]uint64 // si_addr (faults) or sender pid
+}
+
+var (
+	threads [maxThreads]thread
+	kstacks [maxThreads][kstackSize]byte
+	nextTID int32 = 2 // TID 1 is the first application thread (also the PID)
+)
+
+// current returns the running thread.
+func current() *thread { return &threads[cpu0.Current] }
+
+func threadIndex(t *thread) uintptr {
+	return (uintptr(unsafe.Pointer(t)) - uintptr(unsafe.Pointer(&threads[0]))) / unsafe.Sizeof(threads[0])
+}
+
+// kstackTop returns the FPU area address of slot i: the highest 512 bytes of its stack.
+func kstackTop(i uintptr) uintptr {
+	top := uintptr(unsafe.Pointer(&kstacks[i][0])) + kstackSize
+	return (top &^ 63) - fpuSize
+}
+
+// allocThread finds a free slot (reaping dead threads other than the current one).
+func allocThread() (uintptr, bool) {
+	for i := uintptr(1); i < maxThreads; i++ {
+		t := &threads[i]
+		if t.State == stDead && i != cpu0.Current {
+			t.State = stFree
+		}
+		if t.State == stFree {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// newThread makes slot i runnable with a copy of tf as its saved application state, so
+// that its first switch-in lands in forkReturn and returns to the application from there.
+func newThread(i uintptr, tf *TrapFrame, fpu uintptr) *thread {
+	t := &threads[i]
+	*t = thread{}
+	t.TID = nextTID
+	nextTID++
+	top := kstackTop(i)
+	if fpu != 0 {
+		copyBytes(top, fpu, fpuSize)
+	} else {
+		zeroBytes(top, fpuSize)
+		initFPU(top)
+	}
+	frame := (*TrapFrame)(unsafe.Pointer(top - unsafe.Sizeof(TrapFrame{})))
+	*frame = *tf
+	// Below the frame: what swtch pops: saved BP, then the return address.
+	sp := uintptr(unsafe.Pointer(frame)) - 16
+	*(*uintptr)(unsafe.Pointer(sp)) = 0
+	*(*uintptr)(unsafe.Pointer(sp + 8)) = addrForkReturn()
+	t.SavedSP = sp
+	t.State = stRunnable
+	return t
+}
+
+// initFPU writes the power-on x87/SSE control words into a zeroed FXSAVE image: x87 control
+// word 0x37F and MXCSR 0x1F80 (all exceptions masked), as Linux starts a process.
+func initFPU(area uintptr) {
+	*(*uint16)(unsafe.Pointer(area)) = 0x37f
+	*(*uint32)(unsafe.Pointer(area + 24)) = 0x1f80
+}
+
+// frameOf returns the saved application TrapFrame of slot i.
+func frameOf(i uintptr) *TrapFrame {
+	return (*TrapFrame)(unsafe.Pointer(kstackTop(i) - unsafe.Sizeof(TrapFrame{})))
+}
+
+func findTID(tid int32) *thread {
+	for i := range threads {
+		t := &threads[i]
+		if t.TID == tid && t.State != stFree && t.State != stDead && i != 0 {
+			return t
+		}
+	}
+	return nil
+}
+
+// sysClone handles clone(2) for the thread flags the Go runtime uses.
+func sysClone(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	flags := tf.RDI
+	const need = linux.CLONE_VM | linux.CLONE_THREAD | linux.CLONE_SIGHAND
+	if flags&need != need {
+		return 0, linux.EINVAL // no processes: only threads of this one
+	}
+	i, ok := allocThread()
+	if !ok {
+		return 0, linux.EAGAIN
+	}
+	var child TrapFrame = *tf
+	child.RAX = 0
+	if tf.RSI != 0 {
+		child.RSP = tf.RSI
+	}
+	c := newThread(i, &child, cpu0.KStackTop)
+	c.FS = t.FS
+	if flags&linux.CLONE_SETTLS != 0 {
+		c.FS = uintptr(tf.R8)
+	}
+	c.SigMask = t.SigMask
+	if flags&linux.CLONE_PARENT_SETTID != 0 && tf.RDX != 0 {
+		*(*int32)(unsafe.Pointer(uintptr(tf.RDX))) = c.TID
+	}
+	return uintptr(c.TID), 0
+}
+
+// sysExit handles exit(2): the thread ends; the process goes on.
+func sysExit(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	t.State = stDead
+	liveThreads--
+	schedule()
+	bug("sysExit: dead thread scheduled")
+	return 0, 0
+}

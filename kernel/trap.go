@@ -1,0 +1,203 @@
+package kernel
+
+// This file runs in trap context: it must not allocate, must not write Go pointers to
+// memory, and runs with interrupts disabled on a kernel or IST stack.
+
+import (
+	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/arch/amd64"
+	"github.com/unigo-os/unigo/kernel/klog"
+)
+
+// TrapFrame is what the entry code saves: the general registers (pushed by commonEntry in
+// reverse order), then the vector, the error code and the CPU's interrupt frame.
+type TrapFrame struct {
+	R15, R14, R13, R12, R11, R10, R9, R8 uint64
+	RBP, RDI, RSI, RDX, RCX, RBX, RAX    uint64
+	Vector, ErrCode                      uint64
+	RIP, CS, RFLAGS, RSP, SS             uint64
+}
+
+// Interrupt vectors.
+const (
+	vecDivide     = 0
+	vecDebug      = 1
+	vecBreakpoint = 3
+	vecInvalidOp  = 6
+	vecDoubleFlt  = 8
+	vecGP         = 13
+	vecPageFault  = 14
+	vecX87        = 16
+	vecSIMD       = 19
+	vecTimer      = 32
+	vecSpurious   = 255
+	vecSyscall    = 256
+)
+
+// Page-fault error code bits.
+const (
+	pfPresent = 1 << 0
+	pfWrite   = 1 << 1
+	pfFetch   = 1 << 4
+)
+
+// trap handles every entry from application code, on the current thread's kernel stack.
+//
+//go:nosplit
+func trap(tf *TrapFrame) {
+	t := current()
+	switch {
+	case tf.Vector == vecSyscall:
+		doSyscall(t, tf)
+	case tf.Vector == vecTimer:
+		timerInterrupt()
+		if anyRunnable() {
+			yield()
+		}
+	case tf.Vector == vecSpurious:
+	case tf.Vector < 32:
+		appException(t, tf)
+	default:
+		eoi()
+	}
+	deliverSignals(t, tf)
+	armTimer()
+}
+
+// kernelTrap handles an interrupt or exception that arrived while kernel code was running,
+// on the IST stack. It never switches threads.
+//
+//go:nosplit
+func kernelTrap(tf *TrapFrame) {
+	switch tf.Vector {
+	case vecTimer:
+		timerInterrupt()
+	case vecSpurious:
+	case vecPageFault:
+		// Kernel code may touch application memory that was never used (syscall buffers):
+		// that is an ordinary demand fault.
+		cr2 := amd64.ReadCR2()
+		if demandFault(cr2, tf.ErrCode&pfWrite != 0) {
+			return
+		}
+		kernelFault(tf, cr2)
+	default:
+		if tf.Vector >= 32 {
+			eoi()
+			return
+		}
+		kernelFault(tf, amd64.ReadCR2())
+	}
+}
+
+// appException turns a CPU exception raised by application code into a signal, as Linux
+// does, or repairs a demand-zero page fault.
+func appException(t *thread, tf *TrapFrame) {
+	switch tf.Vector {
+	case vecPageFault:
+		cr2 := amd64.ReadCR2()
+		switch fault(cr2, tf.ErrCode&pfWrite != 0) {
+		case faultMapped:
+			return
+		case faultAccess:
+			forceSignal(t, tf, linux.SIGSEGV, linux.SEGV_ACCERR, cr2)
+		case faultOOM:
+			outOfMemory("page fault", cr2)
+		default:
+			forceSignal(t, tf, linux.SIGSEGV, linux.SEGV_MAPERR, cr2)
+		}
+	case vecDivide:
+		forceSignal(t, tf, linux.SIGFPE, linux.FPE_INTDIV, tf.RIP)
+	case vecX87, vecSIMD:
+		forceSignal(t, tf, linux.SIGFPE, linux.FPE_FLTINV, tf.RIP)
+	case vecInvalidOp:
+		forceSignal(t, tf, linux.SIGILL, linux.ILL_ILLOPN, tf.RIP)
+	case vecGP:
+		forceSignal(t, tf, linux.SIGSEGV, linux.SI_KERNEL, 0)
+	case vecBreakpoint, vecDebug:
+		forceSignal(t, tf, linux.SIGTRAP, linux.SI_KERNEL, tf.RIP)
+	default:
+		kernelFault(tf, amd64.ReadCR2())
+	}
+}
+
+var vectorNames = [...]string{
+	0: "divide error", 1: "debug", 2: "NMI", 3: "breakpoint", 4: "overflow", 5: "bound range",
+	6: "invalid opcode", 7: "device not available", 8: "double fault", 10: "invalid TSS",
+	11: "segment not present", 12: "stack fault", 13: "general protection", 14: "page fault",
+	16: "x87 error", 17: "alignment check", 18: "machine check", 19: "SIMD error",
+}
+
+// kernelFault reports a fault in kernel code and stops the machine. The host CLI
+// symbolizes the addresses it prints.
+func kernelFault(tf *TrapFrame, cr2 uint64) {
+	klog.Str("\nunigo: kernel fault: ")
+	if tf.Vector < uint64(len(vectorNames)) && vectorNames[tf.Vector] != "" {
+		klog.Str(vectorNames[tf.Vector])
+	} else {
+		klog.Str("vector ")
+		klog.Dec(int64(tf.Vector))
+	}
+	klog.Str("\n  vector ")
+	klog.Dec(int64(tf.Vector))
+	klog.Str(" error ")
+	klog.Hex(tf.ErrCode)
+	klog.Str(" cr2 ")
+	klog.Hex(cr2)
+	klog.Str("\n")
+	dumpRegs(tf)
+	klog.Str("  stack:\n")
+	klog.Str("    pc ")
+	klog.Hex(tf.RIP)
+	klog.Str("\n")
+	walkFrames(tf.RBP)
+	haltWithCode(exitKernelFault)
+}
+
+func dumpRegs(tf *TrapFrame) {
+	reg := func(name string, v uint64) {
+		klog.Str("  ")
+		klog.Str(name)
+		klog.Str(" ")
+		klog.Hex(v)
+	}
+	reg("rip", tf.RIP)
+	reg("rsp", tf.RSP)
+	reg("rbp", tf.RBP)
+	reg("rflags", tf.RFLAGS)
+	klog.Str("\n")
+	reg("rax", tf.RAX)
+	reg("rbx", tf.RBX)
+	reg("rcx", tf.RCX)
+	reg("rdx", tf.RDX)
+	klog.Str("\n")
+	reg("rsi", tf.RSI)
+	reg("rdi", tf.RDI)
+	reg("r8", tf.R8)
+	reg("r9", tf.R9)
+	klog.Str("\n")
+	reg("r10", tf.R10)
+	reg("r11", tf.R11)
+	reg("r12", tf.R12)
+	reg("r13", tf.R13)
+	klog.Str("\n")
+	reg("r14", tf.R14)
+	reg("r15", tf.R15)
+	reg("fs", uint64(cpu0.UserFS))
+	reg("thread", uint64(cpu0.Current))
+	reg("vector", tf.Vector)
+	reg("error", tf.ErrCode)
+	klog.Str("\n")
+}
+
+// walkFrames follows the frame-pointer chain (Go keeps frame pointers on amd64) and prints
+// each return address, as long as the chain stays inside identity-mapped RAM.
+func walkFrames(bp uint64) {
+	for i := 0; i < 32 && bp >= 0x1000 && bp < ramTop && bp&7 == 0; i++ {
+		ret := readU64(uintptr(bp + 8))
+		klog.Str("    pc ")
+		klog.Hex(ret)
+		klog.Str("\n")
+		bp = readU64(uintptr(bp))
+	}
+}

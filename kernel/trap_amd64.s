@@ -1,0 +1,230 @@
+#include "textflag.h"
+#include "go_asm.h"
+
+// Trap entry and exit. Everything here runs with interrupts disabled.
+//
+// Two ways in: SYSCALL (syscallEntry) and the IDT (vectorStubs -> intrCommon). Whatever the
+// way, an entry from application code ends on the current thread's kernel stack with a
+// TrapFrame at its top and the FPU state saved just above it (percpu.KStackTop). An
+// interrupt or fault that arrives while kernel code runs (percpu.InKernel != 0: the idle loop,
+// or a demand fault on application memory touched by a syscall) is handled on its IST stack
+// and returns straight back, without ever switching threads.
+
+#define SEL_CODE 0x08
+#define SEL_DATA 0x10
+#define VEC_SYSCALL 256
+#define IST_SIZE (16<<10) // istSize in desc.go
+// Exceptions that push an error code: 8, 10-14, 17, 21, 29, 30.
+#define ERRCODE_MASK 0x60227D00
+
+// func syscallEntry()
+// Entered by SYSCALL: RCX = return RIP, R11 = RFLAGS, RFLAGS masked by FMASK (IF=0, DF=0),
+// RSP still the caller's. Never write below the caller's SP.
+TEXT ·syscallEntry(SB), NOSPLIT|NOFRAME, $0
+	MOVQ SP, percpu_UserRSP(GS)          // scratch: the caller's SP
+	MOVQ percpu_KStackTop(GS), SP        // this thread's kernel stack
+	PUSHQ $SEL_DATA                      // build the same frame an interrupt would: SS
+	PUSHQ percpu_UserRSP(GS)             // RSP
+	PUSHQ R11                            // RFLAGS
+	PUSHQ $SEL_CODE                      // CS
+	PUSHQ CX                             // RIP
+	PUSHQ $0                             // error code
+	PUSHQ $VEC_SYSCALL                   // vector
+	JMP ·commonEntry(SB)
+
+// func commonEntry()
+// SP points at [vector][error][RIP][CS][RFLAGS][RSP][SS] on the thread's kernel stack.
+TEXT ·commonEntry(SB), NOSPLIT|NOFRAME, $0
+	PUSHQ AX                             // push order = TrapFrame field order, reversed
+	PUSHQ BX
+	PUSHQ CX
+	PUSHQ DX
+	PUSHQ SI
+	PUSHQ DI
+	PUSHQ BP
+	PUSHQ R8
+	PUSHQ R9
+	PUSHQ R10
+	PUSHQ R11
+	PUSHQ R12
+	PUSHQ R13
+	PUSHQ R14
+	PUSHQ R15
+	MOVQ $1, percpu_InKernel(GS)
+	MOVQ percpu_KStackTop(GS), AX
+	FXSAVE64 (AX)                        // the application's x87/SSE state, before Go code runs
+	MOVQ percpu_KernelFS(GS), AX         // FS -> kernel TLS: Go code finds kernelG at -8(FS)
+	MOVQ AX, DX
+	SHRQ $32, DX
+	MOVL $0xC0000100, CX                 // MSR_FS_BASE
+	WRMSR
+	MOVQ SP, AX
+	SUBQ $16, SP
+	MOVQ AX, 0(SP)                       // trap(tf *TrapFrame)
+	CALL ·trap(SB)
+	ADDQ $16, SP
+	JMP ·trapReturn(SB)
+
+// func trapReturn()
+// SP points at the TrapFrame of the thread to resume (the current one; it may differ from
+// the one that entered, after a context switch). Restore it and IRETQ. IRETQ from ring 0 to
+// ring 0 still pops RSP and SS, so it restores the application's stack exactly.
+TEXT ·trapReturn(SB), NOSPLIT|NOFRAME, $0
+	MOVQ percpu_UserFS(GS), AX           // FS -> the thread's TLS
+	MOVQ AX, DX
+	SHRQ $32, DX
+	MOVL $0xC0000100, CX
+	WRMSR
+	MOVQ percpu_KStackTop(GS), AX
+	FXRSTOR64 (AX)
+	MOVQ $0, percpu_InKernel(GS)
+	POPQ R15
+	POPQ R14
+	POPQ R13
+	POPQ R12
+	POPQ R11
+	POPQ R10
+	POPQ R9
+	POPQ R8
+	POPQ BP
+	POPQ DI
+	POPQ SI
+	POPQ DX
+	POPQ CX
+	POPQ BX
+	POPQ AX
+	ADDQ $16, SP                         // vector and error code
+	IRETQ
+
+// func forkReturn()
+// Where a new thread's first context switch lands: SP is its TrapFrame.
+TEXT ·forkReturn(SB), NOSPLIT|NOFRAME, $0
+	JMP ·trapReturn(SB)
+
+// func intrCommon()
+// Reached by CALL from a vector stub, on an IST stack:
+// [stub return][error code, if the CPU pushed one][RIP][CS][RFLAGS][RSP][SS].
+TEXT ·intrCommon(SB), NOSPLIT|NOFRAME, $0
+	PUSHQ AX
+	PUSHQ BX
+	MOVQ 16(SP), AX                      // the stub's return address
+	LEAQ ·vectorStubs(SB), BX
+	SUBQ BX, AX
+	SHRQ $3, AX                          // stub v returns to vectorStubs+8v+5: v
+	CMPQ AX, $32
+	JAE  noerr
+	MOVL $ERRCODE_MASK, BX
+	BTQ  AX, BX
+	JCC  noerr
+	MOVQ AX, 16(SP)                      // [BX][AX][vector][error]...
+	POPQ BX
+	POPQ AX
+	JMP  normal
+noerr:
+	MOVQ $0, 16(SP)                      // the return slot becomes error code 0
+	POPQ BX
+	XCHGQ AX, 0(SP)                      // AX restored; [vector][0]...
+normal:
+	// SP -> [vector][error][RIP][CS][RFLAGS][RSP][SS]
+	CMPQ percpu_InKernel(GS), $0
+	JNE  inkernel
+	// From application code: move the frame to the thread's kernel stack and go on there,
+	// so that the thread can be switched out and this IST stack reused.
+	PUSHQ AX
+	PUSHQ BX
+	MOVQ percpu_KStackTop(GS), AX
+	MOVQ 64(SP), BX
+	MOVQ BX, -8(AX)                      // SS
+	MOVQ 56(SP), BX
+	MOVQ BX, -16(AX)                     // RSP
+	MOVQ 48(SP), BX
+	MOVQ BX, -24(AX)                     // RFLAGS
+	MOVQ 40(SP), BX
+	MOVQ BX, -32(AX)                     // CS
+	MOVQ 32(SP), BX
+	MOVQ BX, -40(AX)                     // RIP
+	MOVQ 24(SP), BX
+	MOVQ BX, -48(AX)                     // error code
+	MOVQ 16(SP), BX
+	MOVQ BX, -56(AX)                     // vector
+	POPQ BX
+	LEAQ -56(AX), AX
+	XCHGQ AX, 0(SP)                      // AX restored; 0(SP) = the new frame address
+	MOVQ 0(SP), SP
+	JMP  ·commonEntry(SB)
+
+inkernel:
+	// Kernel code was interrupted: handle it here on the IST stack and go straight back.
+	// FS is already the kernel's. Go code in the handler may clobber vector registers,
+	// which is fine: kernel code only runs Go, whose ABI keeps nothing in them across calls.
+	PUSHQ AX
+	PUSHQ BX
+	PUSHQ CX
+	PUSHQ DX
+	PUSHQ SI
+	PUSHQ DI
+	PUSHQ BP
+	PUSHQ R8
+	PUSHQ R9
+	PUSHQ R10
+	PUSHQ R11
+	PUSHQ R12
+	PUSHQ R13
+	PUSHQ R14
+	PUSHQ R15
+	MOVQ SP, AX
+	// Go's stack checks compare SP with kernelG's stackguard0, which describes the
+	// interrupted kernel stack, not this IST stack: point it here for the handler.
+	MOVQ ·kernelG+16(SB), BX
+	PUSHQ BX
+	LEAQ -(IST_SIZE-2048)(SP), BX
+	MOVQ BX, ·kernelG+16(SB)
+	SUBQ $16, SP
+	MOVQ AX, 0(SP)                       // kernelTrap(tf *TrapFrame)
+	CALL ·kernelTrap(SB)
+	ADDQ $16, SP
+	POPQ BX
+	MOVQ BX, ·kernelG+16(SB)
+	POPQ R15
+	POPQ R14
+	POPQ R13
+	POPQ R12
+	POPQ R11
+	POPQ R10
+	POPQ R9
+	POPQ R8
+	POPQ BP
+	POPQ DI
+	POPQ SI
+	POPQ DX
+	POPQ CX
+	POPQ BX
+	POPQ AX
+	ADDQ $16, SP
+	IRETQ
+
+#define STUB CALL ·intrCommon(SB); BYTE $0x0F; BYTE $0x1F; BYTE $0x00
+#define STUB4 STUB; STUB; STUB; STUB
+#define STUB16 STUB4; STUB4; STUB4; STUB4
+
+// func vectorStubs()
+// 256 stubs of 8 bytes each: a 5-byte CALL to intrCommon and a 3-byte NOP. The IDT entry
+// for vector v points at vectorStubs+8*v; intrCommon recovers v from the return address.
+TEXT ·vectorStubs(SB), NOSPLIT|NOFRAME, $0
+	STUB16; STUB16; STUB16; STUB16
+	STUB16; STUB16; STUB16; STUB16
+	STUB16; STUB16; STUB16; STUB16
+	STUB16; STUB16; STUB16; STUB16
+
+// func swtch(save *uintptr, next uintptr)
+// Saves the current kernel stack pointer in *save and continues on the stack next, which
+// was saved by an earlier swtch (or built by newThread to land in forkReturn). Go's ABI
+// treats every register but SP and BP as clobbered by a call, so BP is all we keep.
+TEXT ·swtch(SB), NOSPLIT, $0-16
+	MOVQ save+0(FP), AX
+	MOVQ next+8(FP), BX
+	PUSHQ BP
+	MOVQ SP, 0(AX)
+	MOVQ BX, SP
+	POPQ BP
+	RET
