@@ -111,13 +111,30 @@ func setupMemory() {
 	space.Init(pt, lo, 1<<47, true)
 }
 
-// seedRandom gives the software generator the host's seed, for CPUs without RDRAND.
+// seedRandom gives the software generator the host's seed, for CPUs without RDRAND. With
+// neither (a plain `qemu -kernel` on a CPU model without RDRAND), it falls back to timing
+// jitter between port reads, and says so: that is weaker than real entropy.
 func seedRandom() {
 	if v, ok := cmdlineOption("unigo.seed"); ok {
 		if seed, ok := dev.ParseSeed(v); ok {
 			dev.SeedRandom(seed)
+			return
 		}
 	}
+	if dev.HaveRDRAND() {
+		return
+	}
+	var seed [32]byte
+	for i := 0; i < 4096; i++ {
+		t := amd64.Rdtsc()
+		amd64.Inb(0x80) // an I/O exit: its duration varies with the host's load
+		d := amd64.Rdtsc() - t
+		j := i % 32
+		seed[j] = seed[j]<<3 | seed[j]>>5
+		seed[j] ^= byte(d) ^ byte(d>>8) ^ byte(t>>16)
+	}
+	dev.SeedRandom(seed)
+	klog.Str("unigo: no RDRAND and no unigo.seed: random numbers seeded from timer jitter only\n")
 }
 
 // cmdlineOption returns the value of key=value among the kernel options.
@@ -200,10 +217,10 @@ func buildStack(top uintptr) uintptr {
 		switch {
 		case tok == "--":
 			inProgram = true
-		case inProgram && len(tok) > 4 && tok[:4] == "arg=" && argc < len(argv):
+		case inProgram && len(tok) >= 4 && tok[:4] == "arg=" && argc < len(argv):
 			argv[argc] = pushUnescaped(&p, tok[4:])
 			argc++
-		case inProgram && len(tok) > 4 && tok[:4] == "env=" && envc < len(envp):
+		case inProgram && len(tok) >= 4 && tok[:4] == "env=" && envc < len(envp):
 			envp[envc] = pushUnescaped(&p, tok[4:])
 			envc++
 		}

@@ -21,6 +21,8 @@ const (
 	fkConsole
 	fkEventfd
 	fkEpoll
+	fkPipeR // read end of a pipe
+	fkPipeW // write end
 )
 
 type file struct {
@@ -31,6 +33,8 @@ type file struct {
 	Count     uint64 // eventfd counter
 	Semaphore bool   // EFD_SEMAPHORE
 	Ep        int32  // epoll: index in epolls
+	Pipe      int32  // pipe ends: index in pipes
+	Gen       uint32 // bumped on every state change, for edge-triggered epoll
 }
 
 type fdEntry struct {
@@ -113,8 +117,11 @@ func sysClose(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	epollForget(int(tf.RDI))
 	f.Refs--
 	if f.Refs == 0 {
-		if f.Kind == fkEpoll {
+		switch f.Kind {
+		case fkEpoll:
 			freeEpoll(f.Ep)
+		case fkPipeR, fkPipeW:
+			pipeClose(f)
 		}
 		files[fi] = file{}
 	}
@@ -128,8 +135,10 @@ func fileRead(f *file, p uintptr, n uintptr) (uintptr, linux.Errno) {
 		return 0, 0 // no console input yet: end of file
 	case fkEventfd:
 		return eventfdRead(f, p, n)
+	case fkPipeR:
+		return pipeRead(f, p, n)
 	}
-	return 0, linux.EINVAL
+	return 0, linux.EBADF
 }
 
 // fileWrite writes [p, p+n) to f.
@@ -140,8 +149,10 @@ func fileWrite(f *file, p uintptr, n uintptr) (uintptr, linux.Errno) {
 		return n, 0
 	case fkEventfd:
 		return eventfdWrite(f, p, n)
+	case fkPipeW:
+		return pipeWrite(f, p, n)
 	}
-	return 0, linux.EINVAL
+	return 0, linux.EBADF
 }
 
 // sysRead handles read(2).
@@ -260,6 +271,8 @@ func sysFstat(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	case fkConsole:
 		st.Mode = linux.S_IFCHR | 0620
 		st.Rdev = 5<<8 | 1 // /dev/console
+	case fkPipeR, fkPipeW:
+		st.Mode = linux.S_IFIFO | 0600
 	default:
 		st.Mode = 0600 // anonymous inode
 	}

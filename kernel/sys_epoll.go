@@ -20,7 +20,7 @@ type interest struct {
 	FD     int32 // -1 = unused
 	Events uint32
 	Data   [2]uint32
-	Last   uint32 // readiness reported last time (edge-triggered entries)
+	Seen   uint32 // the file's Gen when last reported (edge-triggered entries)
 }
 
 type epollSet struct {
@@ -52,6 +52,8 @@ func readiness(f *file) uint32 {
 	switch f.Kind {
 	case fkConsole:
 		return linux.EPOLLOUT
+	case fkPipeR, fkPipeW:
+		return pipeReadiness(f)
 	case fkEventfd:
 		r := uint32(0)
 		if f.Count > 0 {
@@ -65,11 +67,18 @@ func readiness(f *file) uint32 {
 	return 0
 }
 
-// wakeEpollWaiters is called whenever a file may have become ready.
+// changed records that f's state changed (a new edge for edge-triggered watchers) and
+// wakes every thread sleeping in epoll_wait or in a blocking read or write.
+func changed(f *file) {
+	f.Gen++
+	wakeEpollWaiters()
+}
+
+// wakeEpollWaiters wakes the threads that wait for some file to change state.
 func wakeEpollWaiters() {
 	for i := 1; i < maxThreads; i++ {
 		t := &threads[i]
-		if t.State == stBlocked && t.WaitKind == waitEpoll {
+		if t.State == stBlocked && (t.WaitKind == waitEpoll || t.WaitKind == waitPipe) {
 			wake(t, wakeNormal)
 		}
 	}
@@ -108,7 +117,7 @@ func eventfdRead(f *file, p, n uintptr) (uintptr, linux.Errno) {
 	}
 	f.Count -= v
 	*(*uint64)(unsafe.Pointer(p)) = v
-	wakeEpollWaiters()
+	changed(f)
 	return 8, 0
 }
 
@@ -124,7 +133,7 @@ func eventfdWrite(f *file, p, n uintptr) (uintptr, linux.Errno) {
 		return 0, linux.EAGAIN
 	}
 	f.Count += v
-	wakeEpollWaiters()
+	changed(f)
 	return 8, 0
 }
 
@@ -226,14 +235,10 @@ func collect(e *epollSet, out uintptr, max int) int {
 			continue
 		}
 		ready := readiness(f) & (in.Events | linux.EPOLLERR | linux.EPOLLHUP)
-		if in.Events&linux.EPOLLET != 0 {
-			fresh := ready &^ in.Last
-			in.Last = ready
-			ready = fresh
+		if ready == 0 || in.Events&linux.EPOLLET != 0 && in.Seen == f.Gen {
+			continue // edge-triggered: nothing happened since the last report
 		}
-		if ready == 0 {
-			continue
-		}
+		in.Seen = f.Gen
 		ev := (*linux.EpollEvent)(unsafe.Pointer(out + uintptr(n)*12))
 		ev.Events = ready
 		ev.Data = in.Data

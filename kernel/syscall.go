@@ -78,6 +78,7 @@ var sysTable = [linux.MaxSyscall + 1]sysEntry{
 	linux.SYS_epoll_pwait:       {"epoll_pwait", sysEpollPwait, supFull, ""},
 	linux.SYS_eventfd2:          {"eventfd2", sysEventfd2, supFull, ""},
 	linux.SYS_epoll_create1:     {"epoll_create1", sysEpollCreate1, supFull, ""},
+	linux.SYS_pipe2:             {"pipe2", sysPipe2, supFull, ""},
 	linux.SYS_prlimit64:         {"prlimit64", sysPrlimit64, supFull, ""},
 	linux.SYS_getrandom:         {"getrandom", sysGetrandom, supFull, ""},
 	linux.SYS_sysinfo:           {"sysinfo", sysSysinfo, supFull, ""},
