@@ -155,8 +155,9 @@ normal:
 
 inkernel:
 	// Kernel code was interrupted: handle it here on the IST stack and go straight back.
-	// FS is already the kernel's. Go code in the handler may clobber vector registers,
-	// which is fine: kernel code only runs Go, whose ABI keeps nothing in them across calls.
+	// FS is already the kernel's. The interrupted code may hold live vector registers (a
+	// demand fault in the middle of a memmove into application memory), so they are saved
+	// like the general ones.
 	PUSHQ AX
 	PUSHQ BX
 	PUSHQ CX
@@ -172,12 +173,14 @@ inkernel:
 	PUSHQ R13
 	PUSHQ R14
 	PUSHQ R15
-	MOVQ SP, AX
+	MOVQ SP, AX                          // the TrapFrame
+	SUBQ $512, SP                        // 16-byte aligned: IST top - 176
+	FXSAVE64 (SP)
 	// Go's stack checks compare SP with kernelG's stackguard0, which describes the
 	// interrupted kernel stack, not this IST stack: point it here for the handler.
 	MOVQ ·kernelG+16(SB), BX
 	PUSHQ BX
-	LEAQ -(IST_SIZE-2048)(SP), BX
+	LEAQ -(IST_SIZE-3072)(SP), BX
 	MOVQ BX, ·kernelG+16(SB)
 	SUBQ $16, SP
 	MOVQ AX, 0(SP)                       // kernelTrap(tf *TrapFrame)
@@ -185,6 +188,8 @@ inkernel:
 	ADDQ $16, SP
 	POPQ BX
 	MOVQ BX, ·kernelG+16(SB)
+	FXRSTOR64 (SP)
+	ADDQ $512, SP
 	POPQ R15
 	POPQ R14
 	POPQ R13
