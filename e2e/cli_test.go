@@ -112,3 +112,21 @@ func TestTimeoutStopsHungGuest(t *testing.T) {
 		t.Errorf("unigo run --timeout 5s took %v to give up", r.elapsed)
 	}
 }
+
+func TestQEMUFailureIsNotSuccess(t *testing.T) {
+	// QEMU that dies before the guest runs (here: a fake that exits 1, the
+	// same status a finished guest's isa-debug-exit write of 0 gives) must
+	// not look like a program that exited 0: there is no exit marker.
+	requireCLI(t)
+	env, marker := fakeQEMUEnv(t)
+	r := unigo(t, opts{noVM: true, env: env}, runArgs(nil, "./examples/hello")...)
+	if _, err := os.Stat(marker); err != nil {
+		r.dump(t)
+		t.Fatalf("the fake QEMU on PATH was not started; cannot test this")
+	}
+	if r.code == 0 {
+		r.dump(t)
+		t.Errorf("exit code: got 0 though QEMU failed and the guest never reported an exit status; want non-zero")
+	}
+	wantClearMessage(t, r, "qemu", "guest")
+}
