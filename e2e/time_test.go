@@ -20,6 +20,15 @@ func TestSleepAccuracy(t *testing.T) {
 	wantCheckOK(t, r, "monotonic")
 	wantCheckOK(t, r, "sleep")
 	wantPass(t, r, "timers")
+	// The program allows up to 30ms for TCG; alone on the machine the
+	// issue's bar applies: time.Sleep(10ms) sleeps 10-15ms.
+	if m := wantMatch(t, r, `^sleep: ok .*; 20 sleeps: median (\S+) `); m != nil {
+		median, err := time.ParseDuration(m[1])
+		if err != nil || median < 10*time.Millisecond || median > 15*time.Millisecond {
+			r.dump(t)
+			t.Errorf("median time.Sleep(10ms): got %s, want 10ms-15ms", m[1])
+		}
+	}
 }
 
 func TestThousandTimersFire(t *testing.T) {
