@@ -10,6 +10,8 @@
 //	free      debug.FreeOSMemory makes HeapReleased grow, and a large []byte
 //	          allocated afterwards (reusing released pages) reads as zero
 //	madvise   anonymous mmap, fill, madvise(MADV_DONTNEED): pages read as zero
+//	hold      (only when named) keep -hold MiB live and touched: more than the
+//	          guest's RAM must end in a clear out-of-memory report, not a hang
 //
 // Each check prints `<check>: ok <details>` or `<check>: FAILED <reason>`;
 // the last line is `PASS gc` or `FAIL gc: <checks>` (exit 1).
@@ -31,7 +33,10 @@ const name = "gc"
 
 const mib = 1 << 20
 
-var churnMiB = flag.Int("churn", 64, "MiB to allocate in the churn check")
+var (
+	churnMiB = flag.Int("churn", 64, "MiB to allocate in the churn check")
+	holdMiB  = flag.Int("hold", 64, "MiB to keep live in the hold check")
+)
 
 type check struct {
 	name string
@@ -43,7 +48,11 @@ var checks = []check{
 	{"memstats", memstats},
 	{"free", free},
 	{"madvise", madvise},
+	{"hold", hold},
 }
+
+// optIn lists the checks that run only when named.
+var optIn = []string{"hold"}
 
 // node is a small pointerful object so the collector has something to trace.
 type node struct {
@@ -209,6 +218,23 @@ func madvise() (string, error) {
 	return fmt.Sprintf("%d MiB filled, MADV_DONTNEED, reads as zero, writable again", madviseSize/mib), nil
 }
 
+// held keeps the hold check's memory reachable.
+var held [][]byte
+
+func hold() (string, error) {
+	for i := 0; i < *holdMiB; i++ {
+		b := make([]byte, mib)
+		for j := 0; j < len(b); j += 4096 {
+			b[j] = 1
+		}
+		held = append(held, b)
+		if (i+1)%16 == 0 {
+			fmt.Printf("hold: %d MiB live\n", i+1)
+		}
+	}
+	return fmt.Sprintf("%d MiB live", len(held)), nil
+}
+
 func main() {
 	flag.Parse()
 	want := flag.Args()
@@ -220,7 +246,7 @@ func main() {
 	}
 	var failed []string
 	for _, c := range checks {
-		if len(want) > 0 && !contains(want, c.name) {
+		if len(want) == 0 && contains(optIn, c.name) || len(want) > 0 && !contains(want, c.name) {
 			continue
 		}
 		detail, err := c.run()
