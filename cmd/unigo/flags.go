@@ -164,6 +164,7 @@ type vmFlags struct {
 	accel   choiceFlag
 	timeout timeoutFlag
 	qemu    string
+	initrd  string
 	verbose bool
 }
 
@@ -180,6 +181,7 @@ func addVMFlags(fs *flag.FlagSet, v *vmFlags) {
 	fs.Var(&v.accel, "accel", "`accelerator`: auto (KVM if usable, else TCG), kvm or tcg")
 	fs.Var(&v.timeout, "timeout", "stop the VM after this `duration` and exit 124 (0: no limit)")
 	fs.StringVar(&v.qemu, "qemu", "", "QEMU binary `path` (default "+vmm.DefaultQEMU+" from PATH)")
+	fs.StringVar(&v.initrd, "initrd", "", "tar `archive` the guest sees as its read-only root file system")
 	fs.BoolVar(&v.verbose, "verbose", false, "print the commands unigo runs, the accelerator choice and QEMU's stderr")
 	fs.BoolVar(&v.verbose, "v", false, "same as --verbose")
 }

@@ -56,6 +56,11 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 	if vf.verbose {
 		fmt.Fprintf(stderr, "unigo: accel %s (%s)\n", accel, why)
 	}
+	if vf.initrd != "" {
+		if fi, err := os.Stat(vf.initrd); err != nil || !fi.Mode().IsRegular() {
+			return 0, fmt.Errorf("--initrd %s: not a readable file", vf.initrd)
+		}
+	}
 
 	var image, name string
 	if !test && isImagePath(target) {
@@ -95,6 +100,7 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 		CPUs:     int(vf.cpus),
 		Image:    image,
 		Cmdline:  cmdline,
+		Initrd:   vf.initrd,
 	})
 	if err != nil {
 		return 0, err

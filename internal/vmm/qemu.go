@@ -44,6 +44,9 @@ type Config struct {
 	CPUs     int
 	Image    string // the PVH ELF image
 	Cmdline  string // kernel command line (EncodeCmdline)
+	// Initrd, if set, is a tar archive QEMU loads as the PVH boot module;
+	// the kernel serves it as the read-only root file system.
+	Initrd string
 }
 
 // Command returns QEMU's argv for cfg. It is the only place a QEMU command
@@ -82,7 +85,7 @@ func Command(cfg Config) ([]string, error) {
 	if qemu == "" {
 		qemu = DefaultQEMU
 	}
-	return []string{
+	argv := []string{
 		qemu,
 		"-M", machine,
 		"-accel", cfg.Accel,
@@ -95,7 +98,11 @@ func Command(cfg Config) ([]string, error) {
 		"-device", fmt.Sprintf("isa-debug-exit,iobase=%#x,iosize=2", DebugExitPort),
 		"-kernel", cfg.Image,
 		"-append", cfg.Cmdline,
-	}, nil
+	}
+	if cfg.Initrd != "" {
+		argv = append(argv, "-initrd", cfg.Initrd)
+	}
+	return argv, nil
 }
 
 // machineArg returns the -M value. microvm runs with ACPI off so that QEMU

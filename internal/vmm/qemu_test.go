@@ -19,12 +19,12 @@ func TestCommandGolden(t *testing.T) {
 				"-kernel /tmp/hello.img -append 'unigo.seed=00 -- arg=hello'",
 		},
 		{
-			Config{QEMU: "/opt/q/qemu", Machine: "q35", Accel: "kvm", MemBytes: 2 * GiB, CPUs: 4, Image: "my prog.img", Cmdline: "x"},
+			Config{QEMU: "/opt/q/qemu", Machine: "q35", Accel: "kvm", MemBytes: 2 * GiB, CPUs: 4, Image: "my prog.img", Cmdline: "x", Initrd: "root.tar"},
 			"/opt/q/qemu -M q35 -accel kvm -cpu host -m 2048M -smp 4 " +
 				"-nodefaults -no-user-config -display none -no-reboot " +
 				"-chardev stdio,id=con,signal=off -serial chardev:con " +
 				"-device isa-debug-exit,iobase=0x501,iosize=2 " +
-				"-kernel 'my prog.img' -append x",
+				"-kernel 'my prog.img' -append x -initrd root.tar",
 		},
 	}
 	for _, c := range cases {
