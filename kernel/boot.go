@@ -27,6 +27,9 @@ var (
 	cmdline    [8192]byte
 	cmdlineLen int
 	numCPU     = 1
+
+	// The initrd (qemu -initrd): boot module 0, the root file system's tar archive.
+	initrdBase, initrdSize uint64
 )
 
 // kmain brings the machine up and never returns.
@@ -49,6 +52,7 @@ func kmain(startInfo uintptr) {
 	seedRandom()
 	_, straceOn = cmdlineOption("unigo.strace")
 	initFiles()
+	mountRoot()
 	startProgram()
 	idleLoop()
 }
@@ -68,6 +72,14 @@ func readStartInfo(p uintptr) {
 			cmdline[cmdlineLen] = c
 			cmdlineLen++
 		}
+	}
+	// Module 0 is the initrd. hvm_start_info: nr_modules u32 at 12, modlist_paddr u64 at
+	// 16; each hvm_modlist_entry is {paddr, size, cmdline_paddr, reserved u64}. QEMU puts
+	// the list in low memory and the module at the top of RAM below 4 GiB.
+	if nr := *(*uint32)(unsafe.Pointer(p + 12)); nr > 0 {
+		mod := uintptr(*(*uint64)(unsafe.Pointer(p + 16)))
+		initrdBase = *(*uint64)(unsafe.Pointer(mod))
+		initrdSize = *(*uint64)(unsafe.Pointer(mod + 8))
 	}
 	if version < 1 {
 		bug("hvm_start_info: version 0 has no memory map")
@@ -94,6 +106,7 @@ func readStartInfo(p uintptr) {
 func setupMemory() {
 	frames.Reserve(0, 1<<20) // real-mode area, start info, firmware
 	frames.Reserve(1<<20, uint64(addrImageEnd())-(1<<20))
+	frames.Reserve(initrdBase, initrdSize) // the root file system is read in place
 	if !frames.Init(mm.Identity{}) {
 		bug("setupMemory: no room for the frame bitmap")
 	}

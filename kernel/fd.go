@@ -1,13 +1,15 @@
 package kernel
 
 // Open files. A file descriptor indexes fds, which names a slot in files (shared by dup).
-// File kinds so far: the console (fds 0-2), eventfd and epoll. Each kind answers read,
+// File kinds so far: the console (fds 0-2), eventfd, epoll, pipes and the file system's
+// files and directories (sys_fs.go). Each kind answers read,
 // write and readiness; everything else gets Linux's errno for that kind.
 
 import (
 	"unsafe"
 
 	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/fs"
 	"github.com/unigo-os/unigo/kernel/klog"
 )
 
@@ -21,8 +23,9 @@ const (
 	fkConsole
 	fkEventfd
 	fkEpoll
-	fkPipeR // read end of a pipe
-	fkPipeW // write end
+	fkPipeR  // read end of a pipe
+	fkPipeW  // write end
+	fkFSFile // a file or directory of the root file system (sys_fs.go)
 )
 
 type file struct {
@@ -35,6 +38,8 @@ type file struct {
 	Ep        int32  // epoll: index in epolls
 	Pipe      int32  // pipe ends: index in pipes
 	Gen       uint32 // bumped on every state change, for edge-triggered epoll
+	Ino       fs.Ino // fkFSFile: the inode
+	Off       uint64 // fkFSFile: byte offset (files) or ReadDir cookie (directories)
 }
 
 type fdEntry struct {
@@ -137,6 +142,8 @@ func fileRead(f *file, p uintptr, n uintptr) (uintptr, linux.Errno) {
 		return eventfdRead(f, p, n)
 	case fkPipeR:
 		return pipeRead(f, p, n)
+	case fkFSFile:
+		return fsRead(f, p, n)
 	}
 	return 0, linux.EBADF
 }
@@ -263,6 +270,10 @@ func sysFstat(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		return 0, err
 	}
 	st := (*linux.Stat_t)(unsafe.Pointer(uintptr(tf.RSI)))
+	if f.Kind == fkFSFile {
+		fillStat(st, f.Ino)
+		return 0, 0
+	}
 	*st = linux.Stat_t{}
 	st.Ino = uint64(fi + 1)
 	st.Nlink = 1

@@ -178,7 +178,7 @@ func sysEpollCtl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if epf.Kind != fkEpoll || tf.RDI == tf.RDX {
 		return 0, linux.EINVAL
 	}
-	if target.Kind == fkConsole {
+	if target.Kind == fkConsole || target.Kind == fkFSFile {
 		return 0, linux.EPERM // not pollable, like a regular file: Go falls back to blocking I/O
 	}
 	e := &epolls[epf.Ep]

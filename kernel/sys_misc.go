@@ -149,29 +149,3 @@ func sysExitGroup(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	exitProcess(int(tf.RDI & 0xff))
 	return 0, 0
 }
-
-// sysGetcwd handles getcwd(2): there is only the root until the file system exists.
-func sysGetcwd(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
-	if tf.RSI < 2 {
-		return 0, linux.ERANGE
-	}
-	copyString(uintptr(tf.RDI), "/\x00")
-	return 2, 0
-}
-
-// sysOpenat handles openat(2). No file system yet: every path is missing, which is what
-// the runtime's probes (transparent huge pages, cgroups) expect on a minimal system.
-func sysOpenat(t *thread, tf *TrapFrame) (uintptr, linux.Errno) { return 0, linux.ENOENT }
-
-// sysReadlinkat handles readlinkat(2): no file system yet.
-func sysReadlinkat(t *thread, tf *TrapFrame) (uintptr, linux.Errno) { return 0, linux.ENOENT }
-
-// sysNewfstatat handles newfstatat(2): no file system yet, except fstat through AT_EMPTY_PATH.
-func sysNewfstatat(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
-	if tf.R10&linux.AT_EMPTY_PATH != 0 && *(*byte)(unsafe.Pointer(uintptr(tf.RSI))) == 0 {
-		f := *tf
-		f.RSI = tf.RDX
-		return sysFstat(t, &f)
-	}
-	return 0, linux.ENOENT
-}
