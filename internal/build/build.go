@@ -75,6 +75,7 @@ type pkgInfo struct {
 	Dir        string
 	ImportPath string
 	Name       string
+	Standard   bool
 	Module     *struct {
 		Path  string
 		GoMod string
@@ -139,6 +140,11 @@ func (b *builder) build() (*Result, error) {
 	}
 	if !b.opts.Test && pkg.Name != "main" {
 		return nil, fmt.Errorf("%s is package %s, not a main package (a unigo image is one program)", b.opts.Package, pkg.Name)
+	}
+	if pkg.Standard {
+		// TODO: a std package's test cannot import our module; linking the
+		// kernel into std tests needs another way in.
+		return nil, fmt.Errorf("%s is a standard-library package: not supported yet", b.opts.Package)
 	}
 	if !lone && (pkg.Module == nil || pkg.Module.Path != ModulePath) {
 		if pkg.Module == nil || pkg.Module.GoMod == "" {
