@@ -51,9 +51,22 @@ func kmain(startInfo uintptr) {
 	dev.LAPICInit(vecTimer, vecSpurious)
 	seedRandom()
 	_, straceOn = cmdlineOption("unigo.strace")
+	_, statsOn = cmdlineOption("unigo.stats")
 	initFiles()
 	mountRoot()
 	startProgram()
+	if v, ok := cmdlineOption("unigo.selftest"); ok && v == "kernel-fault" {
+		selftestKernelFault()
+	}
+	if statsOn {
+		klog.Str("unigo: stats: kernel ready after ")
+		klog.Dec(dev.Nanotime() / 1000)
+		klog.Str(" us since clock start (")
+		klog.Dec(int64(dev.TSCFrequency() / 1e6))
+		klog.Str(" MHz TSC, ")
+		klog.Str(dev.ClockSource())
+		klog.Str(")\n")
+	}
 	idleLoop()
 }
 
@@ -313,4 +326,13 @@ func unhex(c byte) byte {
 		return c - 'A' + 10
 	}
 	return 0
+}
+
+// selftestKernelFault touches page 0 from kernel code, so that tests can check the kernel
+// fault report (kernel option unigo.selftest=kernel-fault).
+//
+//go:noinline
+func selftestKernelFault() {
+	klog.Str("unigo: selftest: faulting in the kernel on purpose\n")
+	klog.Hex(readU64(8))
 }

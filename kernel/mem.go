@@ -31,6 +31,7 @@ const (
 
 // fault resolves a page fault at addr; it reports what the faulting thread gets.
 func fault(addr uint64, write bool) int {
+	nFaults++
 	access := mm.Read
 	if write {
 		access = mm.Write

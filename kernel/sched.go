@@ -70,6 +70,7 @@ func switchTo(next uintptr) {
 		setKernelStack(bootStackLo(), bootStackLo()+bootStackSize)
 	}
 	cpu0.Current = next
+	nSwitches++
 	swtch(&threads[cur].SavedSP, n.SavedSP)
 }
 
@@ -114,6 +115,7 @@ func wake(t *thread, why uint32) {
 
 // timerInterrupt wakes the threads whose deadlines have passed.
 func timerInterrupt() {
+	nTimerIRQs++
 	timerArmed = 0
 	eoi()
 	now := dev.Nanotime()

@@ -101,6 +101,7 @@ var enosysReported [linux.MaxSyscall + 1]bool
 // doSyscall dispatches the system call in tf.RAX and stores the result in tf.RAX.
 func doSyscall(t *thread, tf *TrapFrame) {
 	nr := tf.RAX
+	nSyscalls++
 	var e *sysEntry
 	if nr < uint64(len(sysTable)) {
 		e = &sysTable[nr]

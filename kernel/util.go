@@ -42,6 +42,9 @@ func bug(msg string) {
 // exitProcess ends the program with status code: the console marker carries the exact
 // code to the host (docs/design.md, "Exit codes"), then isa-debug-exit powers off.
 func exitProcess(code int) {
+	if statsOn {
+		printStats()
+	}
 	klog.Str("\x1b]777;unigo-exit=")
 	klog.Dec(int64(code))
 	klog.Str("\x07")
@@ -54,3 +57,25 @@ func exitProcess(code int) {
 
 // haltWithCode ends the machine after a kernel-side failure.
 func haltWithCode(code int) { exitProcess(code) }
+
+// Counters printed at exit with the kernel option unigo.stats.
+var (
+	statsOn                                bool
+	nSyscalls, nFaults, nTimerIRQs, nSwitches uint64
+)
+
+func printStats() {
+	klog.Str("unigo: stats: uptime ")
+	klog.Dec(dev.Nanotime() / 1000)
+	klog.Str(" us, syscalls ")
+	klog.Dec(int64(nSyscalls))
+	klog.Str(", page faults ")
+	klog.Dec(int64(nFaults))
+	klog.Str(", timer interrupts ")
+	klog.Dec(int64(nTimerIRQs))
+	klog.Str(", context switches ")
+	klog.Dec(int64(nSwitches))
+	klog.Str(", frames in use ")
+	klog.Dec(int64(frames.TotalPages() - frames.FreePages()))
+	klog.Str("\n")
+}

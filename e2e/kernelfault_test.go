@@ -1,0 +1,22 @@
+package e2e
+
+import "testing"
+
+// TestKernelFaultIsReported boots an image with the kernel option that makes kernel code
+// touch page 0, and checks the report: vector, error code, CR2, registers, a stack, and the
+// kernel-fault exit code (125) carried by the exit marker.
+func TestKernelFaultIsReported(t *testing.T) {
+	requireQEMU(t)
+	img := helloImage(t)
+	r := command(t, opts{}, qemuPath,
+		"-M", "microvm,acpi=off", "-kernel", img, "-nodefaults", "-display", "none", "-serial", "stdio",
+		"-no-reboot", "-device", "isa-debug-exit,iobase=0x501,iosize=2", "-accel", "tcg",
+		"-append", "unigo.selftest=kernel-fault -- arg=hello")
+	wantContains(t, r, "unigo: kernel fault: page fault")
+	wantMatch(t, r, `^  vector 14 error 0x0 cr2 0x8$`)
+	wantMatch(t, r, `^  rip 0x[0-9a-f]+  rsp 0x[0-9a-f]+  rbp 0x[0-9a-f]+  rflags 0x[0-9a-f]+$`)
+	wantMatch(t, r, `^    pc 0x[0-9a-f]+`)
+	wantContains(t, r, exitMarker("125"))
+	// isa-debug-exit: QEMU exits with ((125<<1)|1) & 0xff.
+	wantExit(t, r, (125<<1|1)&0xff)
+}
