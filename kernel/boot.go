@@ -13,7 +13,7 @@ import (
 )
 
 const (
-	bootStackSize = 65536
+	bootStackSize  = 65536
 	startInfoMagic = 0x336ec578
 	e820RAM        = 1
 	userStackSize  = 1 << 20

@@ -30,7 +30,6 @@ var (
 	istStacks [3][istSize + 16]byte
 )
 
-
 // setupCPU loads the kernel's GDT, TSS and IDT and enables SYSCALL.
 func setupCPU() {
 	gdt[0] = 0

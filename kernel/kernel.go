@@ -16,4 +16,3 @@ var kernelTLS [4]uintptr
 // kernelG stands in for a runtime g while kernel code runs: Go's function prologues compare
 // SP with word 2 (stackguard0). Words 0 and 1 are stack.lo and stack.hi.
 var kernelG [32]uintptr
-

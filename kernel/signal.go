@@ -40,12 +40,9 @@ func forceSignal(t *thread, tf *TrapFrame, sig int, code int32, addr uint64) {
 		fatalSignal(tf, sig, addr)
 	}
 	sendSignal(t, sig, code, addr)
-	lastFault = tf.Vector
-	lastErr = tf.ErrCode
+	t.FaultVector = tf.Vector
+	t.FaultErr = tf.ErrCode
 }
-
-// The fault behind a synchronous signal, for the sigcontext.
-var lastFault, lastErr uint64
 
 // fatalSignal ends the process killed by sig, reporting where.
 func fatalSignal(tf *TrapFrame, sig int, addr uint64) {
@@ -116,9 +113,9 @@ func setupFrame(t *thread, tf *TrapFrame, sig int, act *linux.SigAction) {
 	mc.Cs, mc.Ss = uint16(tf.CS), uint16(tf.SS)
 	mc.Oldmask = t.SigMask
 	mc.Fpstate = fpstate
-	if code := t.pendCode[sig]; code > 0 && code != linux.SI_KERNEL || sig == linux.SIGSEGV || sig == linux.SIGFPE {
-		mc.Trapno, mc.Err = lastFault, lastErr
-		if sig == linux.SIGSEGV {
+	if t.pendCode[sig] > 0 { // raised by a fault (forceSignal), not sent by a thread
+		mc.Trapno, mc.Err = t.FaultVector, t.FaultErr
+		if tf := t.FaultVector; tf == vecPageFault {
 			mc.Cr2 = t.pendAddr[sig]
 		}
 	}

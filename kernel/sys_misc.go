@@ -136,11 +136,11 @@ func sysGetrandom(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 func sysSysinfo(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	p := uintptr(tf.RDI)
 	zeroBytes(p, 112)
-	*(*int64)(unsafe.Pointer(p)) = dev.Nanotime() / 1e9            // uptime
+	*(*int64)(unsafe.Pointer(p)) = dev.Nanotime() / 1e9             // uptime
 	*(*uint64)(unsafe.Pointer(p + 32)) = frames.TotalPages() * 4096 // totalram
 	*(*uint64)(unsafe.Pointer(p + 40)) = frames.FreePages() * 4096  // freeram
 	*(*uint16)(unsafe.Pointer(p + 80)) = uint16(liveThreads)        // procs
-	*(*uint32)(unsafe.Pointer(p + 104)) = 1                          // mem_unit
+	*(*uint32)(unsafe.Pointer(p + 104)) = 1                         // mem_unit
 	return 0, 0
 }
 

@@ -61,13 +61,15 @@ type thread struct {
 	Woke     uint32
 
 	// Signals.
-	SigMask    uint64
-	SigPending uint64
-	AltSP      uintptr
-	AltSize    uintptr
-	AltFlags   int32
-	pendCode   [65]int32  // si_code of a pending signal
-	pendAddr   [65]uint64 // si_addr (faults) or sender pid
+	SigMask     uint64
+	SigPending  uint64
+	AltSP       uintptr
+	AltSize     uintptr
+	AltFlags    int32
+	pendCode    [65]int32 // si_code of a pending signal (> 0: raised by a fault)
+	FaultVector uint64    // the exception behind the last fault signal, for sigcontext
+	FaultErr    uint64
+	pendAddr    [65]uint64 // si_addr (faults) or sender pid
 }
 
 var (

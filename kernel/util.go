@@ -60,7 +60,7 @@ func haltWithCode(code int) { exitProcess(code) }
 
 // Counters printed at exit with the kernel option unigo.stats.
 var (
-	statsOn                                bool
+	statsOn                                   bool
 	nSyscalls, nFaults, nTimerIRQs, nSwitches uint64
 )
 
