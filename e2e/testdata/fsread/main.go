@@ -4,8 +4,9 @@
 //	tar --format=ustar -cf /tmp/fsread.tar -C e2e/testdata/fsread .
 //	qemu-system-x86_64 ... -kernel fsread.img -initrd /tmp/fsread.tar
 //
-// Error texts are compared with what Linux prints, so the same binary passes on Linux
-// when run from this directory (except getwd, which is checked relative to the start).
+// Error texts are compared with what Linux prints, so the same program passes on Linux
+// when run from this directory on a read-only mount (on a writable one, the EROFS
+// checks fail and testdata/new.txt is created).
 //
 // Output ends with `PASS fsread`, or `FAIL fsread: reasons` and exit 1.
 package main
@@ -19,6 +20,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
+	"unsafe"
 )
 
 var problems []string
@@ -60,6 +63,16 @@ func main() {
 	check(err == nil && target == "hello.txt", "Readlink(link) = %q, %v", target, err)
 	b, err = os.ReadFile("testdata/link")
 	check(err == nil && string(b) == "hello, unigo\n", "ReadFile(link) = %q, %v", b, err)
+
+	// statx(2) directly: os uses newfstatat, x/sys/unix users call statx.
+	var stx [256]byte
+	path := []byte("testdata/hello.txt\x00")
+	atFDCWD := -100
+	_, _, errno := syscall.Syscall6(332, uintptr(atFDCWD), uintptr(unsafe.Pointer(&path[0])), 0, 0x7ff, uintptr(unsafe.Pointer(&stx[0])), 0)
+	stxSize := *(*uint64)(unsafe.Pointer(&stx[40])) // stx_size
+	stxMode := *(*uint16)(unsafe.Pointer(&stx[28])) // stx_mode
+	check(errno == 0 && stxSize == 13 && stxMode&syscall.S_IFMT == syscall.S_IFREG, "statx(hello.txt): size %d mode %o, %v", stxSize, stxMode, errno)
+	check(syscall.Access("testdata/hello.txt", 4) == nil, "access(hello.txt, R_OK) failed")
 
 	// Directories.
 	ents, err := os.ReadDir("testdata")
@@ -107,6 +120,8 @@ func main() {
 	check(errText(err) == "open testdata/new.txt: read-only file system", "WriteFile(new) = %v", err)
 	_, err = os.OpenFile("testdata/hello.txt", os.O_WRONLY, 0)
 	check(errText(err) == "open testdata/hello.txt: read-only file system", "OpenFile(hello, O_WRONLY) = %v", err)
+	err = syscall.Access("testdata/hello.txt", 2)
+	check(err == syscall.EROFS, "access(hello.txt, W_OK) = %v", err)
 	_, err = os.ReadFile("testdata")
 	check(errText(err) == "read testdata: is a directory", "ReadFile(dir) = %v", err)
 
