@@ -52,3 +52,10 @@ TEXT ·addrBootStack(SB), NOSPLIT, $0-8
 	LEAQ ·bootStack(SB), AX
 	MOVQ AX, ret+0(FP)
 	RET
+
+// func thisCPU() *percpu
+// The running CPU's block: GS points at it and its first word is its own address.
+TEXT ·thisCPU(SB), NOSPLIT, $0-8
+	MOVQ 0(GS), AX
+	MOVQ AX, ret+0(FP)
+	RET

@@ -15,4 +15,9 @@ type percpu struct {
 	ID        uintptr // CPU number
 }
 
+// cpu0 is the boot CPU's block. Code reaches the running CPU's block through thisCPU
+// (GS), never through cpu0, so that it stays right when more CPUs start.
 var cpu0 percpu
+
+// thisCPU returns the running CPU's block.
+func thisCPU() *percpu

@@ -30,7 +30,7 @@ func anyRunnable() bool {
 
 // pickNext returns the next runnable slot after the current one, or 0 (idle).
 func pickNext() uintptr {
-	cur := cpu0.Current
+	cur := thisCPU().Current
 	for n := uintptr(1); n <= maxThreads; n++ {
 		i := (cur + n) % maxThreads
 		if i != 0 && threads[i].State == stRunnable {
@@ -44,7 +44,7 @@ func pickNext() uintptr {
 // already set the current thread's state (runnable, blocked or dead).
 func schedule() {
 	next := pickNext()
-	cur := cpu0.Current
+	cur := thisCPU().Current
 	if next == cur {
 		threads[cur].State = stRunning
 		return
@@ -55,21 +55,21 @@ func schedule() {
 // switchTo makes slot next the running thread and continues on its kernel stack. Returns
 // when the calling thread is switched back in.
 func switchTo(next uintptr) {
-	cur := cpu0.Current
+	cur := thisCPU().Current
 	if cur != 0 && threads[cur].State == stRunning {
 		threads[cur].State = stRunnable
 	}
 	n := &threads[next]
 	if next != 0 {
 		n.State = stRunning
-		cpu0.KStackTop = kstackTop(next)
-		cpu0.UserFS = n.FS
+		thisCPU().KStackTop = kstackTop(next)
+		thisCPU().UserFS = n.FS
 		sliceEnd = dev.Nanotime() + timeSlice
 		setKernelStack(kstackTop(next)+fpuSize-kstackSize, kstackTop(next))
 	} else {
 		setKernelStack(bootStackLo(), bootStackLo()+bootStackSize)
 	}
-	cpu0.Current = next
+	thisCPU().Current = next
 	nSwitches++
 	swtch(&threads[cur].SavedSP, n.SavedSP)
 }
@@ -83,7 +83,7 @@ func setKernelStack(lo, hi uintptr) {
 
 // yield puts the current thread at the back of the queue.
 func yield() {
-	threads[cpu0.Current].State = stRunnable
+	threads[thisCPU().Current].State = stRunnable
 	schedule()
 }
 
@@ -137,7 +137,7 @@ func armTimer() {
 			next = t.Deadline
 		}
 	}
-	if cpu0.Current != 0 && anyRunnable() && (next == 0 || sliceEnd < next) {
+	if thisCPU().Current != 0 && anyRunnable() && (next == 0 || sliceEnd < next) {
 		next = sliceEnd
 	}
 	if next == 0 {

@@ -93,7 +93,7 @@ func setupFrame(t *thread, tf *TrapFrame, sig int, act *linux.SigAction) {
 	}
 	fpstate, frame := linux.RtSigframeLayout(sp, fpuSize)
 
-	copyBytes(uintptr(fpstate), cpu0.KStackTop, fpuSize)
+	copyBytes(uintptr(fpstate), thisCPU().KStackTop, fpuSize)
 
 	uc := (*linux.UContext)(unsafe.Pointer(uintptr(frame + linux.RtSigframeUContextOff)))
 	*(*uint64)(unsafe.Pointer(uintptr(frame))) = act.Restorer
@@ -163,7 +163,7 @@ func sysRtSigreturn(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	const userFlags = 0xCD5 | 1<<10
 	tf.RFLAGS = tf.RFLAGS&^userFlags | mc.Eflags&userFlags | 1<<9
 	if mc.Fpstate != 0 {
-		copyBytes(cpu0.KStackTop, uintptr(mc.Fpstate), fpuSize)
+		copyBytes(thisCPU().KStackTop, uintptr(mc.Fpstate), fpuSize)
 	}
 	t.SigMask = uint64(uc.Sigmask) &^ sigCantMask
 	return uintptr(tf.RAX), 0

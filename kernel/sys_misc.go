@@ -30,7 +30,7 @@ func sysArchPrctl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	switch tf.RDI {
 	case linux.ARCH_SET_FS:
 		t.FS = uintptr(tf.RSI)
-		cpu0.UserFS = t.FS
+		thisCPU().UserFS = t.FS
 		return 0, 0
 	case linux.ARCH_GET_FS:
 		*(*uint64)(unsafe.Pointer(uintptr(tf.RSI))) = uint64(t.FS)

@@ -79,7 +79,7 @@ var (
 )
 
 // current returns the running thread.
-func current() *thread { return &threads[cpu0.Current] }
+func current() *thread { return &threads[thisCPU().Current] }
 
 func threadIndex(t *thread) uintptr {
 	return (uintptr(unsafe.Pointer(t)) - uintptr(unsafe.Pointer(&threads[0]))) / unsafe.Sizeof(threads[0])
@@ -95,7 +95,7 @@ func kstackTop(i uintptr) uintptr {
 func allocThread() (uintptr, bool) {
 	for i := uintptr(1); i < maxThreads; i++ {
 		t := &threads[i]
-		if t.State == stDead && i != cpu0.Current {
+		if t.State == stDead && i != thisCPU().Current {
 			t.State = stFree
 		}
 		if t.State == stFree {
@@ -168,7 +168,7 @@ func sysClone(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if tf.RSI != 0 {
 		child.RSP = tf.RSI
 	}
-	c := newThread(i, &child, cpu0.KStackTop)
+	c := newThread(i, &child, thisCPU().KStackTop)
 	c.FS = t.FS
 	if flags&linux.CLONE_SETTLS != 0 {
 		c.FS = uintptr(tf.R8)
