@@ -44,6 +44,7 @@ func kmain(startInfo uintptr) {
 	cpu0.InKernel = 1
 	amd64.Wrmsr(amd64.MSR_GS_BASE, uint64(cpu0.Self))
 	setupCPU()
+	setupFPU()
 	readStartInfo(startInfo)
 	setupMemory()
 	dev.PICDisable()

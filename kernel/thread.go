@@ -13,7 +13,7 @@ import (
 const (
 	maxThreads = 128
 	kstackSize = 16 << 10
-	fpuSize    = 512 // FXSAVE area, at the top of each kernel stack
+	fpuSize    = 1024 // FXSAVE or XSAVE (x87, SSE, AVX: 832 bytes) area at the top of each kernel stack
 )
 
 // Thread states. Legal transitions:
@@ -85,7 +85,8 @@ func threadIndex(t *thread) uintptr {
 	return (uintptr(unsafe.Pointer(t)) - uintptr(unsafe.Pointer(&threads[0]))) / unsafe.Sizeof(threads[0])
 }
 
-// kstackTop returns the FPU area address of slot i: the highest 512 bytes of its stack.
+// kstackTop returns the FPU area address of slot i: the highest fpuSize bytes of its stack,
+// 64-byte aligned as XSAVE requires.
 func kstackTop(i uintptr) uintptr {
 	top := uintptr(unsafe.Pointer(&kstacks[i][0])) + kstackSize
 	return (top &^ 63) - fpuSize

@@ -14,6 +14,13 @@
 #define SEL_DATA 0x10
 #define VEC_SYSCALL 256
 #define IST_SIZE (16<<10) // istSize in desc.go
+#define FPU_SIZE 1024      // fpuSize in thread.go: room for the XSAVE area of x87, SSE and AVX
+
+// XSAVE64 (CX) and XRSTOR64 (CX), which the Go assembler does not know: REX.W 0F AE /4 and /5.
+// EDX:EAX selects the state components; all ones means every component XCR0 enables.
+#define XSAVE64_CX BYTE $0x48; BYTE $0x0F; BYTE $0xAE; BYTE $0x21
+#define XRSTOR64_CX BYTE $0x48; BYTE $0x0F; BYTE $0xAE; BYTE $0x29
+
 // Exceptions that push an error code: 8, 10-14, 17, 21, 29, 30.
 #define ERRCODE_MASK 0x60227D00
 
@@ -51,8 +58,17 @@ TEXT ·commonEntry(SB), NOSPLIT|NOFRAME, $0
 	PUSHQ R14
 	PUSHQ R15
 	MOVQ $1, percpu_InKernel(GS)
-	MOVQ percpu_KStackTop(GS), AX
-	FXSAVE64 (AX)                        // the application's x87/SSE state, before Go code runs
+	// The application's x87/SSE/AVX state, before any Go code runs.
+	MOVQ percpu_KStackTop(GS), CX
+	CMPB ·useXSAVE(SB), $0
+	JEQ  entryfx
+	MOVL $-1, AX
+	MOVL $-1, DX
+	XSAVE64_CX
+	JMP  entrysaved
+entryfx:
+	FXSAVE64 (CX)
+entrysaved:
 	MOVQ percpu_KernelFS(GS), AX         // FS -> kernel TLS: Go code finds kernelG at -8(FS)
 	MOVQ AX, DX
 	SHRQ $32, DX
@@ -75,8 +91,16 @@ TEXT ·trapReturn(SB), NOSPLIT|NOFRAME, $0
 	SHRQ $32, DX
 	MOVL $0xC0000100, CX
 	WRMSR
-	MOVQ percpu_KStackTop(GS), AX
-	FXRSTOR64 (AX)
+	MOVQ percpu_KStackTop(GS), CX
+	CMPB ·useXSAVE(SB), $0
+	JEQ  exitfx
+	MOVL $-1, AX
+	MOVL $-1, DX
+	XRSTOR64_CX
+	JMP  exitrestored
+exitfx:
+	FXRSTOR64 (CX)
+exitrestored:
 	MOVQ $0, percpu_InKernel(GS)
 	POPQ R15
 	POPQ R14
@@ -173,9 +197,21 @@ inkernel:
 	PUSHQ R13
 	PUSHQ R14
 	PUSHQ R15
-	MOVQ SP, AX                          // the TrapFrame
-	SUBQ $512, SP                        // 16-byte aligned: IST top - 176
-	FXSAVE64 (SP)
+	MOVQ SP, BX                          // the TrapFrame
+	SUBQ $(FPU_SIZE+64), SP
+	ANDQ $~63, SP                        // a 64-byte aligned save area at SP
+	MOVQ BX, FPU_SIZE(SP)                // and the TrapFrame address just above it
+	MOVQ SP, CX
+	CMPB ·useXSAVE(SB), $0
+	JEQ  kfx
+	MOVL $-1, AX
+	MOVL $-1, DX
+	XSAVE64_CX
+	JMP  ksaved
+kfx:
+	FXSAVE64 (CX)
+ksaved:
+	MOVQ BX, AX
 	// Go's stack checks compare SP with kernelG's stackguard0, which describes the
 	// interrupted kernel stack, not this IST stack: point it here for the handler.
 	MOVQ ·kernelG+16(SB), BX
@@ -188,8 +224,17 @@ inkernel:
 	ADDQ $16, SP
 	POPQ BX
 	MOVQ BX, ·kernelG+16(SB)
-	FXRSTOR64 (SP)
-	ADDQ $512, SP
+	MOVQ SP, CX
+	CMPB ·useXSAVE(SB), $0
+	JEQ  krfx
+	MOVL $-1, AX
+	MOVL $-1, DX
+	XRSTOR64_CX
+	JMP  krestored
+krfx:
+	FXRSTOR64 (CX)
+krestored:
+	MOVQ FPU_SIZE(SP), SP                // back to the TrapFrame
 	POPQ R15
 	POPQ R14
 	POPQ R13

@@ -104,3 +104,7 @@ const (
 	RFLAGS_DF = 1 << 10
 	RFLAGS_AC = 1 << 18
 )
+
+// Xsetbv writes an extended control register (XCR0 selects the XSAVE state components).
+// Needs CR4.OSXSAVE.
+func Xsetbv(reg uint32, v uint64)

@@ -194,3 +194,12 @@ TEXT ·Fxrstor(SB), NOSPLIT, $0-8
 	MOVQ area+0(FP), AX
 	FXRSTOR64 (AX)
 	RET
+
+// func Xsetbv(reg uint32, v uint64)
+TEXT ·Xsetbv(SB), NOSPLIT, $0-16
+	MOVL reg+0(FP), CX
+	MOVQ v+8(FP), AX
+	MOVQ AX, DX
+	SHRQ $32, DX                 // EDX:EAX = v
+	BYTE $0x0F; BYTE $0x01; BYTE $0xD1 // XSETBV: XCR[ECX] = EDX:EAX
+	RET
