@@ -168,20 +168,23 @@ func seedRandom() {
 func cmdlineOption(key string) (string, bool) {
 	s := unsafe.String(&cmdline[0], cmdlineLen)
 	for len(s) > 0 {
-		tok := s
-		rest := ""
-		for i := 0; i < len(s); i++ {
-			if s[i] == ' ' {
-				tok, rest = s[:i], s[i+1:]
-				break
-			}
-		}
-		s = rest
+		var tok string
+		tok, s = nextToken(s)
 		if len(tok) > len(key) && tok[:len(key)] == key && tok[len(key)] == '=' {
 			return tok[len(key)+1:], true
 		}
 	}
 	return "", false
+}
+
+// nextToken splits the command line s at its first space.
+func nextToken(s string) (tok, rest string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' {
+			return s[:i], s[i+1:]
+		}
+	}
+	return s, ""
 }
 
 // startProgram builds the Linux process stack (argc, argv, envp, auxv) and makes the first
@@ -232,15 +235,8 @@ func buildStack(top uintptr) uintptr {
 	s := unsafe.String(&cmdline[0], cmdlineLen)
 	inProgram := false
 	for len(s) > 0 {
-		tok := s
-		rest := ""
-		for i := 0; i < len(s); i++ {
-			if s[i] == ' ' {
-				tok, rest = s[:i], s[i+1:]
-				break
-			}
-		}
-		s = rest
+		var tok string
+		tok, s = nextToken(s)
 		switch {
 		case tok == "--":
 			inProgram = true

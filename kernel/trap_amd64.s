@@ -16,6 +16,10 @@
 #define IST_SIZE (16<<10) // istSize in desc.go
 #define FPU_SIZE 1024      // fpuSize in thread.go: room for the XSAVE area of x87, SSE and AVX
 
+// The general registers in TrapFrame order (the last pushed, R15, is the first field).
+#define PUSH_GPRS PUSHQ AX; PUSHQ BX; PUSHQ CX; PUSHQ DX; PUSHQ SI; PUSHQ DI; PUSHQ BP; PUSHQ R8; PUSHQ R9; PUSHQ R10; PUSHQ R11; PUSHQ R12; PUSHQ R13; PUSHQ R14; PUSHQ R15
+#define POP_GPRS POPQ R15; POPQ R14; POPQ R13; POPQ R12; POPQ R11; POPQ R10; POPQ R9; POPQ R8; POPQ BP; POPQ DI; POPQ SI; POPQ DX; POPQ CX; POPQ BX; POPQ AX
+
 // XSAVE64 (CX) and XRSTOR64 (CX), which the Go assembler does not know: REX.W 0F AE /4 and /5.
 // EDX:EAX selects the state components; all ones means every component XCR0 enables.
 #define XSAVE64_CX BYTE $0x48; BYTE $0x0F; BYTE $0xAE; BYTE $0x21
@@ -42,21 +46,7 @@ TEXT ·syscallEntry(SB), NOSPLIT|NOFRAME, $0
 // func commonEntry()
 // SP points at [vector][error][RIP][CS][RFLAGS][RSP][SS] on the thread's kernel stack.
 TEXT ·commonEntry(SB), NOSPLIT|NOFRAME, $0
-	PUSHQ AX                             // push order = TrapFrame field order, reversed
-	PUSHQ BX
-	PUSHQ CX
-	PUSHQ DX
-	PUSHQ SI
-	PUSHQ DI
-	PUSHQ BP
-	PUSHQ R8
-	PUSHQ R9
-	PUSHQ R10
-	PUSHQ R11
-	PUSHQ R12
-	PUSHQ R13
-	PUSHQ R14
-	PUSHQ R15
+	PUSH_GPRS                            // push order = TrapFrame field order, reversed
 	MOVQ $1, percpu_InKernel(GS)
 	// The application's x87/SSE/AVX state, before any Go code runs.
 	MOVQ percpu_KStackTop(GS), CX
@@ -102,21 +92,7 @@ exitfx:
 	FXRSTOR64 (CX)
 exitrestored:
 	MOVQ $0, percpu_InKernel(GS)
-	POPQ R15
-	POPQ R14
-	POPQ R13
-	POPQ R12
-	POPQ R11
-	POPQ R10
-	POPQ R9
-	POPQ R8
-	POPQ BP
-	POPQ DI
-	POPQ SI
-	POPQ DX
-	POPQ CX
-	POPQ BX
-	POPQ AX
+	POP_GPRS
 	ADDQ $16, SP                         // vector and error code
 	IRETQ
 
@@ -182,21 +158,7 @@ inkernel:
 	// FS is already the kernel's. The interrupted code may hold live vector registers (a
 	// demand fault in the middle of a memmove into application memory), so they are saved
 	// like the general ones.
-	PUSHQ AX
-	PUSHQ BX
-	PUSHQ CX
-	PUSHQ DX
-	PUSHQ SI
-	PUSHQ DI
-	PUSHQ BP
-	PUSHQ R8
-	PUSHQ R9
-	PUSHQ R10
-	PUSHQ R11
-	PUSHQ R12
-	PUSHQ R13
-	PUSHQ R14
-	PUSHQ R15
+	PUSH_GPRS
 	MOVQ SP, BX                          // the TrapFrame
 	SUBQ $(FPU_SIZE+64), SP
 	ANDQ $~63, SP                        // a 64-byte aligned save area at SP
@@ -235,21 +197,7 @@ krfx:
 	FXRSTOR64 (CX)
 krestored:
 	MOVQ FPU_SIZE(SP), SP                // back to the TrapFrame
-	POPQ R15
-	POPQ R14
-	POPQ R13
-	POPQ R12
-	POPQ R11
-	POPQ R10
-	POPQ R9
-	POPQ R8
-	POPQ BP
-	POPQ DI
-	POPQ SI
-	POPQ DX
-	POPQ CX
-	POPQ BX
-	POPQ AX
+	POP_GPRS
 	ADDQ $16, SP
 	IRETQ
 
