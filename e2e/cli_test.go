@@ -130,3 +130,23 @@ func TestQEMUFailureIsNotSuccess(t *testing.T) {
 	}
 	wantClearMessage(t, r, "qemu", "guest")
 }
+
+func TestSilentQEMUStatusOneIsNotSuccess(t *testing.T) {
+	// Status 1 with nothing on stderr is what a guest that writes 0 to
+	// isa-debug-exit without printing the exit marker gives. Our kernel
+	// always prints the marker first, so this is an abnormal end: exit 1
+	// with a message saying so, never 0.
+	requireCLI(t)
+	dir := t.TempDir()
+	script := "#!/bin/sh\nexit 1\n"
+	if err := os.WriteFile(filepath.Join(dir, qemuName), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"PATH=" + dir + string(os.PathListSeparator) + os.Getenv("PATH")}
+	r := unigo(t, opts{noVM: true, env: env}, runArgs(nil, "./examples/hello")...)
+	wantExit(t, r, 1)
+	if want := "unigo: guest ended without an exit status (QEMU status 1)\n"; r.stderr != want {
+		r.dump(t)
+		t.Errorf("stderr %q, want %q", r.stderr, want)
+	}
+}

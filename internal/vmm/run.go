@@ -39,6 +39,9 @@ type RunOptions struct {
 	Timeout time.Duration
 	// Stop, if set, delivers signals (SIGINT, SIGTERM) that end the VM.
 	Stop <-chan os.Signal
+	// Symbolize, if set, names the addresses of kernel fault reports on
+	// the console (see PCAnnotator).
+	Symbolize Symbolizer
 }
 
 // Run boots argv (from Command) and relays its console until it ends. It
@@ -74,10 +77,18 @@ func Run(argv []string, opts RunOptions) (int, error) {
 	pw.Close() // QEMU holds the only write end: EOF means QEMU is gone
 
 	filter := &ExitFilter{W: opts.Stdout}
+	var ann *PCAnnotator
+	if opts.Symbolize != nil {
+		ann = NewPCAnnotator(opts.Stdout, opts.Symbolize)
+		filter.W = ann
+	}
 	relayed := make(chan struct{})
 	go func() {
 		io.Copy(filter, pr)
 		filter.Flush()
+		if ann != nil {
+			ann.Flush()
+		}
 		close(relayed)
 	}()
 	exited := make(chan error, 1)
@@ -133,6 +144,11 @@ func stopQEMU(cmd *exec.Cmd, exited <-chan error) {
 // guest exit whose marker got lost (7 bits of the code survive). Status 1 is
 // also QEMU's own failure status; QEMU then says why on stderr. With
 // -no-reboot a guest reset (a triple fault) ends QEMU with status 0.
+//
+// Our kernel always prints the marker before it powers off, so status 1
+// without one is never success: it is QEMU failing (or a guest that wrote 0
+// to isa-debug-exit without going through exit_group), and it is reported
+// as an error with exit code 1.
 func decodeStatus(ps *os.ProcessState, stderr string) (int, error) {
 	detail := strings.TrimRight(stderr, "\n")
 	status := ps.ExitCode()
@@ -143,6 +159,8 @@ func decodeStatus(ps *os.ProcessState, stderr string) (int, error) {
 		return ExitGuestReset, &ExitError{Code: ExitGuestReset, Msg: "guest reset (triple fault?)", Detail: detail}
 	case status == 1 && detail != "":
 		return ExitQEMUFailed, &ExitError{Code: ExitQEMUFailed, Msg: "QEMU failed", Detail: detail}
+	case status == 1:
+		return ExitQEMUFailed, &ExitError{Code: ExitQEMUFailed, Msg: "guest ended without an exit status (QEMU status 1)"}
 	case status&1 == 1:
 		code := status >> 1
 		return code, &ExitError{Code: code, Msg: fmt.Sprintf("guest exited without status marker (QEMU status %d, exit code %d)", status, code), Detail: detail}

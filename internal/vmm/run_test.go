@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -34,6 +35,12 @@ func fakeGuestImage(t *testing.T) string {
 	if _, err := exec.LookPath(DefaultQEMU); err != nil {
 		t.Skipf("%s not installed", DefaultQEMU)
 	}
+	return buildFakeGuest(t)
+}
+
+// buildFakeGuest builds the fake guest image once (go build, PVH note).
+func buildFakeGuest(t *testing.T) string {
+	t.Helper()
 	fakeGuest.once.Do(func() {
 		dir, err := os.MkdirTemp("", "unigo-fakeguest-")
 		if err != nil {
@@ -96,6 +103,46 @@ func TestRunWithoutMarkerDecodesQEMUStatus(t *testing.T) {
 		!strings.Contains(ee.Msg, "without status marker") {
 		t.Errorf("got %q, code %d, %v; want \"nomarker\\n\", 5, without status marker", out, code, err)
 	}
+}
+
+func TestRunStatusOneWithoutMarkerIsAnError(t *testing.T) {
+	// QEMU status 1 with nothing on stderr is what a guest writing 0 to
+	// isa-debug-exit gives; without the marker our kernel always prints, it
+	// is not success.
+	out, code, err := bootFake(t, MachineMicrovm, "s", RunOptions{Timeout: time.Minute})
+	var ee *ExitError
+	want := "guest ended without an exit status (QEMU status 1)"
+	if out != "s\n" || code != ExitQEMUFailed || !errors.As(err, &ee) || ee.Code != ExitQEMUFailed || ee.Msg != want {
+		t.Errorf("got %q, code %d, %v; want \"s\\n\", %d, %q", out, code, err, ExitQEMUFailed, want)
+	}
+}
+
+func TestDecodeStatusOne(t *testing.T) {
+	ps := exitedWith(t, 1)
+	code, err := decodeStatus(ps, "")
+	var ee *ExitError
+	if code != 1 || !errors.As(err, &ee) || ee.Code != 1 || ee.Msg != "guest ended without an exit status (QEMU status 1)" {
+		t.Errorf("status 1, no stderr: got %d, %v", code, err)
+	}
+	code, err = decodeStatus(ps, "qemu: some failure\n")
+	if code != 1 || !errors.As(err, &ee) || ee.Msg != "QEMU failed" || ee.Detail != "qemu: some failure" {
+		t.Errorf("status 1 with stderr: got %d, %#v", code, err)
+	}
+	code, err = decodeStatus(exitedWith(t, 7), "")
+	if code != 3 || !errors.As(err, &ee) || !strings.Contains(ee.Msg, "without status marker") {
+		t.Errorf("status 7: got %d, %v; want 3, without status marker", code, err)
+	}
+}
+
+// exitedWith returns the state of a process that exited with status.
+func exitedWith(t *testing.T, status int) *os.ProcessState {
+	t.Helper()
+	cmd := exec.Command("/bin/sh", "-c", "exit "+strconv.Itoa(status))
+	cmd.Run()
+	if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != status {
+		t.Fatalf("sh -c 'exit %d' did not exit %d: %v", status, status, cmd.ProcessState)
+	}
+	return cmd.ProcessState
 }
 
 func TestRunGuestReset(t *testing.T) {

@@ -27,6 +27,8 @@ find:
 	JEQ  nomarker
 	CMPL AX, $0x72 // 'r'
 	JEQ  reset
+	CMPL AX, $0x73 // 's'
+	JEQ  silentzero
 hang:
 	PUTC(0x68); PUTC(0x61); PUTC(0x6e); PUTC(0x67); PUTC(0x0a)
 halt:
@@ -50,6 +52,10 @@ zero:
 nomarker:
 	PUTC(0x6e); PUTC(0x6f); PUTC(0x6d); PUTC(0x61); PUTC(0x72); PUTC(0x6b); PUTC(0x65); PUTC(0x72); PUTC(0x0a)
 	EXIT(5)
+	JMP halt
+silentzero:
+	PUTC(0x73); PUTC(0x0a)
+	EXIT(0)
 	JMP halt
 reset:
 	MOVL $0, SP

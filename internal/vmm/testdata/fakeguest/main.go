@@ -5,6 +5,7 @@
 //	m  print "out:", an exit marker for 7, "\n"; isa-debug-exit 7
 //	z  print "zero\n" and a marker for 0; isa-debug-exit 0
 //	n  print "nomarker\n"; isa-debug-exit 5 (no marker)
+//	s  print "s\n"; isa-debug-exit 0 (no marker: QEMU status 1, silent)
 //	r  fault with no IDT: triple fault, a reset
 //	h  print "hang\n" and halt forever with interrupts off
 //
