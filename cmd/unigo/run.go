@@ -63,6 +63,7 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 	}
 
 	var image, name string
+	initrd := vf.initrd
 	if !test && isImagePath(target) {
 		if err := build.CheckImage(target); err != nil {
 			if errors.Is(err, os.ErrNotExist) {
@@ -83,6 +84,24 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 			return 0, err
 		}
 		image, name = res.Image, res.Name
+		if test {
+			progArgs = addSkips(res.ImportPath, progArgs, stderr)
+			if vf.initrd == "" && res.Dir != "" {
+				// The test binary runs in its package directory, as under
+				// go test: the guest's root file system is that directory.
+				initrd = filepath.Join(tmp, "pkgdir.tar")
+				err := build.PackDir(res.Dir, initrd, func(rel string, size int64) {
+					fmt.Fprintf(stderr, "unigo: leaving %s out of the guest's file system (%d MiB is over the %d MiB limit)\n",
+						rel, size>>20, build.MaxPackedFile>>20)
+				})
+				if err != nil {
+					return 0, err
+				}
+				if vf.verbose {
+					fmt.Fprintf(stderr, "unigo: guest root file system: %s\n", res.Dir)
+				}
+			}
+		}
 	}
 
 	cmdline, err := vmm.EncodeCmdline(vmm.NewSeed(), nil, vmm.Program{
@@ -100,7 +119,7 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 		CPUs:     int(vf.cpus),
 		Image:    image,
 		Cmdline:  cmdline,
-		Initrd:   vf.initrd,
+		Initrd:   initrd,
 	})
 	if err != nil {
 		return 0, err
@@ -120,6 +139,8 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 		Verbose: vf.verbose,
 		Timeout: time.Duration(vf.timeout),
 		Stop:    stop,
+		// Kernel fault reports print "    pc 0x..." lines; name them.
+		Symbolize: vmm.ImageSymbolizer(image),
 	})
 }
 

@@ -68,6 +68,11 @@ type Result struct {
 	Image string // == Options.Output
 	Name  string // the program name, for argv[0]
 	Entry uint64 // the PVH entry address
+	// Dir is the package's source directory (a test binary runs there), and
+	// ImportPath its import path. Standard marks a standard-library package.
+	Dir        string
+	ImportPath string
+	Standard   bool
 }
 
 // pkgInfo is the part of `go list -json` we use.
@@ -118,6 +123,11 @@ func (b *builder) build() (*Result, error) {
 	if err := b.resolveTarget(); err != nil {
 		return nil, err
 	}
+	if std, err := b.stdPackage(); err != nil {
+		return nil, err
+	} else if std != nil {
+		return b.buildStd(std)
+	}
 	gomod, err := b.goEnv("GOMOD")
 	if err != nil {
 		return nil, err
@@ -142,9 +152,7 @@ func (b *builder) build() (*Result, error) {
 		return nil, fmt.Errorf("%s is package %s, not a main package (a unigo image is one program)", b.opts.Package, pkg.Name)
 	}
 	if pkg.Standard {
-		// TODO: a std package's test cannot import our module; linking the
-		// kernel into std tests needs another way in.
-		return nil, fmt.Errorf("%s is a standard-library package: not supported yet", b.opts.Package)
+		return b.buildStd(pkg)
 	}
 	if !lone && (pkg.Module == nil || pkg.Module.Path != ModulePath) {
 		if pkg.Module == nil || pkg.Module.GoMod == "" {
@@ -196,7 +204,42 @@ func (b *builder) build() (*Result, error) {
 	if err := moveFile(out, output); err != nil {
 		return nil, err
 	}
-	return &Result{Image: output, Name: name, Entry: entry}, nil
+	return &Result{Image: output, Name: name, Entry: entry, Dir: pkg.Dir, ImportPath: pkg.ImportPath}, nil
+}
+
+// stdPackage returns the package when the target is a standard-library
+// import path (its first element has no dot), nil otherwise. It is asked
+// before any module setup: std packages resolve inside or outside a module.
+func (b *builder) stdPackage() (*pkgInfo, error) {
+	first, _, _ := strings.Cut(b.pkgArg, "/")
+	if b.pkgArg == "." || strings.Contains(first, ".") {
+		return nil, nil
+	}
+	saved := b.env
+	b.env = append(append([]string{}, saved...), "GOWORK=off")
+	defer func() { b.env = saved }()
+	var out bytes.Buffer
+	argv := []string{b.opts.Go, "list", "-e", "-json", b.pkgArg}
+	if b.opts.Trace != nil {
+		b.opts.Trace(b.runDir, b.env, argv)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir = b.runDir
+	cmd.Env = append(os.Environ(), b.env...)
+	cmd.Stdout = &out
+	if err := cmd.Run(); err != nil {
+		// Not decidable here (no module, say): the usual path reports it.
+		return nil, nil
+	}
+	var pkg pkgInfo
+	dec := json.NewDecoder(&out)
+	if err := dec.Decode(&pkg); err != nil || dec.More() || !pkg.Standard {
+		return nil, nil
+	}
+	if pkg.Error != nil {
+		return nil, errors.New(pkg.Error.Err)
+	}
+	return &pkg, nil
 }
 
 // resolveTarget runs the go command inside a package given as a directory,
