@@ -1,8 +1,8 @@
 package kernel
 
 // Open files. A file descriptor indexes fds, which names a slot in files (shared by dup).
-// File kinds so far: the console (fds 0-2), eventfd, epoll, pipes and the file system's
-// files and directories (sys_fs.go). Each kind answers read,
+// File kinds so far: the console (fds 0-2), eventfd, epoll, pipes, the file system's
+// files and directories (sys_fs*.go) and devices of /dev (devfile.go). Each kind answers read,
 // write and readiness; everything else gets Linux's errno for that kind.
 
 import (
@@ -25,7 +25,8 @@ const (
 	fkEpoll
 	fkPipeR  // read end of a pipe
 	fkPipeW  // write end
-	fkFSFile // a file or directory of the root file system (sys_fs.go)
+	fkFSFile // a file or directory of the file system (sys_fs*.go)
+	fkDevice // a device of /dev other than the console (devfile.go)
 )
 
 type file struct {
@@ -33,13 +34,14 @@ type file struct {
 	Refs  int32
 	Flags uint32 // O_NONBLOCK and the access mode, as F_GETFL reports them
 
-	Count     uint64 // eventfd counter
-	Semaphore bool   // EFD_SEMAPHORE
-	Ep        int32  // epoll: index in epolls
-	Pipe      int32  // pipe ends: index in pipes
-	Gen       uint32 // bumped on every state change, for edge-triggered epoll
-	Ino       fs.Ino // fkFSFile: the inode
-	Off       uint64 // fkFSFile: byte offset (files) or ReadDir cookie (directories)
+	Count     uint64  // eventfd counter
+	Semaphore bool    // EFD_SEMAPHORE
+	Ep        int32   // epoll: index in epolls
+	Pipe      int32   // pipe ends: index in pipes
+	Gen       uint32  // bumped on every state change, for edge-triggered epoll
+	Node      fs.Node // fkFSFile, fkDevice: the file (fkFSFile holds an fs.Ref on it)
+	Off       uint64  // fkFSFile: byte offset (files) or ReadDir cookie (directories)
+	Dev       uint8   // fkDevice: fs.Dev*
 }
 
 type fdEntry struct {
@@ -89,6 +91,28 @@ func installFD(fi int32, cloexec bool, min int) (int, linux.Errno) {
 	return 0, linux.EMFILE
 }
 
+// fdAvailable reports whether newFD would succeed now (EMFILE, ENFILE), so that open
+// can fail before creating or truncating anything, as Linux does.
+func fdAvailable() linux.Errno {
+	limit := int(rlimits[linux.RLIMIT_NOFILE][0])
+	if limit > maxFDs {
+		limit = maxFDs
+	}
+	fd := 0
+	for fd < limit && fds[fd].File != 0 {
+		fd++
+	}
+	if fd == limit {
+		return linux.EMFILE
+	}
+	for i := range files {
+		if files[i].Kind == fkFree {
+			return 0
+		}
+	}
+	return linux.ENFILE
+}
+
 // newFD allocates a file of kind and a descriptor for it.
 func newFD(kind uint8, flags uint32, cloexec bool) (int, *file, linux.Errno) {
 	fi, ok := allocFile(kind, flags)
@@ -114,12 +138,17 @@ func getFile(fd uint64) (*file, int32, linux.Errno) {
 
 // sysClose handles close(2).
 func sysClose(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
-	f, fi, err := getFile(tf.RDI)
+	return 0, closeFD(tf.RDI)
+}
+
+// closeFD closes descriptor fd; the last descriptor of a file frees it.
+func closeFD(fd uint64) linux.Errno {
+	f, fi, err := getFile(fd)
 	if err != 0 {
-		return 0, err
+		return err
 	}
-	fds[tf.RDI] = fdEntry{}
-	epollForget(int(tf.RDI))
+	fds[fd] = fdEntry{}
+	epollForget(int(fd))
 	f.Refs--
 	if f.Refs == 0 {
 		switch f.Kind {
@@ -127,10 +156,58 @@ func sysClose(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 			freeEpoll(f.Ep)
 		case fkPipeR, fkPipeW:
 			pipeClose(f)
+		case fkFSFile:
+			fs.Release(fsEnv(), f.Node)
 		}
 		files[fi] = file{}
 	}
-	return 0, 0
+	return 0
+}
+
+// sysDup handles dup(2).
+func sysDup(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	_, fi, err := getFile(tf.RDI)
+	if err != 0 {
+		return 0, err
+	}
+	fd, err := installFD(fi, false, 0)
+	return uintptr(fd), err
+}
+
+// sysDup2 handles dup2(2).
+func sysDup2(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	if _, _, err := getFile(tf.RDI); err != 0 {
+		return 0, err
+	}
+	if tf.RDI == tf.RSI {
+		return uintptr(tf.RSI), 0 // dup2 of a valid fd onto itself does nothing
+	}
+	return dupTo(tf.RDI, tf.RSI, false)
+}
+
+// sysDup3 handles dup3(2).
+func sysDup3(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	if tf.RDX&^linux.O_CLOEXEC != 0 || tf.RDI == tf.RSI {
+		return 0, linux.EINVAL
+	}
+	return dupTo(tf.RDI, tf.RSI, tf.RDX&linux.O_CLOEXEC != 0)
+}
+
+// dupTo makes newfd name oldfd's file, closing newfd first if it is open.
+func dupTo(oldfd, newfd uint64, cloexec bool) (uintptr, linux.Errno) {
+	_, fi, err := getFile(oldfd)
+	if err != 0 {
+		return 0, err
+	}
+	if newfd >= maxFDs || newfd >= rlimits[linux.RLIMIT_NOFILE][0] {
+		return 0, linux.EBADF
+	}
+	if fds[newfd].File != 0 {
+		closeFD(newfd)
+	}
+	fds[newfd] = fdEntry{File: fi + 1, Cloexec: cloexec}
+	files[fi].Refs++
+	return uintptr(newfd), 0
 }
 
 // fileRead reads from f into [p, p+n).
@@ -144,6 +221,8 @@ func fileRead(f *file, p uintptr, n uintptr) (uintptr, linux.Errno) {
 		return pipeRead(f, p, n)
 	case fkFSFile:
 		return fsRead(f, p, n)
+	case fkDevice:
+		return devRead(f, p, n)
 	}
 	return 0, linux.EBADF
 }
@@ -158,6 +237,10 @@ func fileWrite(f *file, p uintptr, n uintptr) (uintptr, linux.Errno) {
 		return eventfdWrite(f, p, n)
 	case fkPipeW:
 		return pipeWrite(f, p, n)
+	case fkFSFile:
+		return fsWrite(f, p, n)
+	case fkDevice:
+		return devWrite(f, p, n)
 	}
 	return 0, linux.EBADF
 }
@@ -238,7 +321,8 @@ func sysFcntl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	case linux.F_GETFL:
 		return uintptr(f.Flags), 0
 	case linux.F_SETFL:
-		f.Flags = f.Flags&^linux.O_NONBLOCK | uint32(tf.RDX)&linux.O_NONBLOCK
+		const settable = linux.O_NONBLOCK | linux.O_APPEND
+		f.Flags = f.Flags&^settable | uint32(tf.RDX)&settable
 		return 0, 0
 	case linux.F_GETFD:
 		if fds[tf.RDI].Cloexec {
@@ -251,6 +335,8 @@ func sysFcntl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	case linux.F_DUPFD, linux.F_DUPFD_CLOEXEC:
 		fd, err := installFD(fi, tf.RSI == linux.F_DUPFD_CLOEXEC, int(tf.RDX))
 		return uintptr(fd), err
+	case linux.F_GETLK, linux.F_SETLK, linux.F_SETLKW, linux.F_OFD_GETLK, linux.F_OFD_SETLK, linux.F_OFD_SETLKW:
+		return 0, recordLock(f, tf.RSI, uintptr(tf.RDX))
 	}
 	return 0, linux.EINVAL
 }
@@ -270,8 +356,8 @@ func sysFstat(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		return 0, err
 	}
 	st := (*linux.Stat_t)(unsafe.Pointer(uintptr(tf.RSI)))
-	if f.Kind == fkFSFile {
-		fillStat(st, f.Ino)
+	if f.Kind == fkFSFile || f.Kind == fkDevice {
+		fillStat(st, f.Node)
 		return 0, 0
 	}
 	*st = linux.Stat_t{}

@@ -52,6 +52,8 @@ func readiness(f *file) uint32 {
 	switch f.Kind {
 	case fkConsole:
 		return linux.EPOLLOUT
+	case fkDevice:
+		return linux.EPOLLIN | linux.EPOLLOUT // null, zero, random... never wait
 	case fkPipeR, fkPipeW:
 		return pipeReadiness(f)
 	case fkEventfd:

@@ -1,26 +1,35 @@
-// Package fs is the root file system: a read-only tree indexed, at boot, from a tar
-// archive that the host passes as the PVH boot module (qemu -initrd archive.tar). File
-// contents are never copied: an inode records where its bytes lie in the archive, which
-// stays in (reserved) physical memory for the life of the machine.
+// Package fs is the virtual file system: one mount table joining the file systems below
+// into a single tree, and path resolution across it.
 //
-// Layers, bottom up; each file is one concept:
+//	/      tarfs: the read-only tree indexed from the initrd's tar archive
+//	/tmp   tmpfs: writable, in kernel memory, size-limited (unigo.tmpfs=/tmp:64M)
+//	/dev   the device directory: null, zero, full, random, urandom, console, tty, and
+//	       stdin/stdout/stderr as symlinks to the console
 //
-//	mem_unsafe.go  the archive's memory: byte and string views at an offset (unsafe lives here)
-//	tar.go         tar header decoding: ustar fields, octal/base-256 numbers, checksum,
-//	               GNU long names ('L', 'K') and PAX path/linkpath records
-//	inode.go       the inode table and Mount, which builds the directory tree from the
-//	               headers (implicit parent directories, hard links, later entries win)
-//	lookup.go      Lookup: path resolution with ".", "..", symlinks (40 at most) and
-//	               Linux's errnos (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG)
-//	ops.go         what open files need: ReadAt, Stat, ReadDir, Readlink, Path
+// Layers, bottom up; each is one concept:
 //
-// The syscall glue (file descriptors, openat, getdents64...) lives in kernel/sys_fs.go.
+//	tarfs/         the tar root (its own package and host tests)
+//	tmpfs/         the memory file system (its own package and host tests)
+//	devfs.go       the device directory: a constant table, no state
+//	mount.go       Node (mount index + inode), the mount table, Setup, Statfs
+//	lookup.go      Lookup and LookupParent: ".", "..", symlinks (40 at most) and mount
+//	               crossings in both directions, with Linux's errnos
+//	node.go        what open files need, dispatched on the mount's kind: Stat, ReadAt,
+//	               WriteAt, Truncate, ReadDir (mount points listed in their parent),
+//	               Readlink, Path (getcwd), Ref/Release
+//	namei.go       the namespace operations: Create, Mkdir, Symlink, Link, Unlink,
+//	               Rmdir, Rename and attribute changes; EROFS on read-only mounts, EXDEV
+//	               across mounts, EBUSY on mount points
 //
-// Rules inherited from docs/design.md: imports only kernel/abi/linux; no allocation (all
-// state is in the global inode table; names and contents are strings and slices over
-// the archive); no pointer-typed globals. Mount runs once, before the application
-// starts; afterwards the tree never changes, so readers need no lock.
+// A mount covers the name it is mounted on: if the archive has its own /tmp or /dev,
+// lookups never reach it; if it has none, the mount point exists only in the mount table
+// (and is listed by getdents64 all the same). Every mount's root is inode 0 of its file
+// system, so Node{m, 0} is the root of mount m.
 //
-// Malformed archives and full tables are host input, not bugs: Mount returns an errno
-// and the kernel reports it. Bugs panic with a constant string naming the function.
+// The syscall glue (file descriptors, openat, getdents64...) lives in kernel/sys_fs*.go;
+// device reads and writes in kernel/devfile.go.
+//
+// Rules from docs/design.md: imports only kernel/...; no allocation; no pointer-typed
+// globals (the mount table holds names as bytes). Calls are atomic: kernel code runs with
+// interrupts disabled and nothing here blocks. Bugs panic; bad input returns an errno.
 package fs

@@ -86,6 +86,9 @@ func main() {
 		if err != nil {
 			return err
 		}
+		if d.IsDir() && (p == "dev" || p == "tmp") {
+			return filepath.SkipDir // unigo's mounts: this directory is the guest's root
+		}
 		walked = append(walked, p)
 		return nil
 	})

@@ -1,4 +1,4 @@
-package fs
+package tarfs
 
 import "github.com/unigo-os/unigo/kernel/abi/linux"
 
@@ -142,3 +142,6 @@ func Path(i Ino, buf []byte) (int, linux.Errno) {
 	}
 	return n, 0
 }
+
+// Size is the archive's size in bytes (statfs's block count).
+func Size() uint64 { return archSize }

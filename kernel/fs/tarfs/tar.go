@@ -1,4 +1,4 @@
-package fs
+package tarfs
 
 // Tar header decoding. A tar archive is a sequence of 512-byte blocks: a header, then the
 // entry's data rounded up to a block, ended by (at least) one all-zero block.

@@ -1,4 +1,4 @@
-package fs
+package tarfs
 
 import "github.com/unigo-os/unigo/kernel/abi/linux"
 
@@ -239,6 +239,17 @@ func newInode(dir Ino, name string) (Ino, linux.Errno) {
 	}
 	d.Last = ino
 	return ino, 0
+}
+
+// Child finds the entry called name (one component, not "." or "..") in directory dir.
+func Child(dir Ino, name string) (Ino, linux.Errno) { return child(dir, name) }
+
+// Name is i's last path component ("" for the root).
+func Name(i Ino) string {
+	if i == Root {
+		return ""
+	}
+	return inodes[i].name()
 }
 
 // child finds the entry called name in directory dir.

@@ -1,0 +1,145 @@
+package fs
+
+import (
+	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/fs/tarfs"
+	"github.com/unigo-os/unigo/kernel/fs/tmpfs"
+)
+
+// Env is what the writable file systems need from the machine: the frame allocator, the
+// physical memory view and the wall clock.
+type Env = tmpfs.Env
+
+// Time is a timestamp: seconds and nanoseconds since the epoch.
+type Time = tmpfs.Time
+
+// Node names a file: a mount and an inode of that mount's file system.
+type Node struct {
+	Mnt uint8
+	Ino int32
+}
+
+// RootNode is "/".
+var RootNode = Node{}
+
+// File system kinds.
+const (
+	kindTar = iota + 1
+	kindTmpfs
+	kindDev
+)
+
+const maxMounts = 8
+
+type mount struct {
+	Kind    uint8
+	Parent  Node // the directory holding the mount point (the root mount: itself)
+	NameLen uint8
+	Name    [255]byte // the mount point's name in Parent
+}
+
+var (
+	mounts    [maxMounts]mount
+	nMounts   int
+	mountTime tmpfs.Time // when Setup ran: the device nodes' timestamps
+)
+
+func (m *mount) name() string { return view(m.Name[:m.NameLen]) }
+
+// Setup mounts the tar archive at [tarBase, tarBase+tarSize) as "/", a tmpfs of tmpSize
+// bytes at tmpPath and the device directory at /dev. Errors come from tarfs.Mount (a bad
+// archive), or are ENOENT/ENOTDIR when tmpPath's parent does not exist.
+//
+// Preconditions:
+//   - nothing is open (boot, or a host test starting over).
+func Setup(e Env, tarBase uintptr, tarSize uint64, tmpPath string, tmpSize uint64) linux.Errno {
+	nMounts = 1
+	mounts[0] = mount{Kind: kindTar}
+	mountTime = tmpfs.Time{}
+	mountTime.Sec, mountTime.Nsec = e.Now()
+	if err := tarfs.Mount(tarBase, tarSize); err != 0 {
+		return err
+	}
+	tmpfs.Init(e, tmpSize)
+	if err := mountAt(e, "/dev", kindDev); err != 0 {
+		return err
+	}
+	return mountAt(e, tmpPath, kindTmpfs)
+}
+
+// mountAt adds a mount of kind at path, whose parent directory must exist. The mount
+// covers whatever the parent holds under that name.
+func mountAt(e Env, path string, kind uint8) linux.Errno {
+	if nMounts == maxMounts {
+		panic("fs: mountAt: mount table full")
+	}
+	dir, name, _, err := LookupParent(e, RootNode, path)
+	if err != 0 {
+		return err
+	}
+	if !IsDir(dir) {
+		return linux.ENOTDIR
+	}
+	if name == "" || name == "." || name == ".." {
+		return linux.EBUSY // "/" or a path ending in a dot: not a mount point here
+	}
+	m := &mounts[nMounts]
+	*m = mount{Kind: kind, Parent: dir, NameLen: uint8(len(name))}
+	copy(m.Name[:], name)
+	nMounts++
+	return 0
+}
+
+// covering returns the mount whose mount point is name in dir, or 0 if there is none
+// (mount 0, the root, is nobody's child).
+func covering(dir Node, name string) uint8 {
+	for m := 1; m < nMounts; m++ {
+		if mounts[m].Parent == dir && mounts[m].name() == name {
+			return uint8(m)
+		}
+	}
+	return 0
+}
+
+func kindOf(n Node) uint8 { return mounts[n.Mnt].Kind }
+
+// isMountRoot reports whether n is the root of its mount.
+func isMountRoot(n Node) bool { return n.Ino == 0 }
+
+// ReadOnly reports whether n's file system refuses writes (EROFS).
+func ReadOnly(n Node) bool { return kindOf(n) != kindTmpfs }
+
+// Magic numbers for statfs's f_type, include/uapi/linux/magic.h.
+const (
+	tmpfsMagic = 0x01021994
+	ramfsMagic = 0x858458f6
+)
+
+// stRdonly is statfs's f_flags bit for a read-only mount (ST_RDONLY).
+const stRdonly = 1
+
+// FSInfo is statfs(2)'s answer for one mount.
+type FSInfo struct {
+	Type           uint64
+	Bsize          uint64
+	Blocks, Bfree  uint64
+	Files, Ffree   uint64
+	Fsid           uint64
+	Namelen, Flags uint64
+}
+
+// Statfs describes the mount n is on.
+func Statfs(n Node) FSInfo {
+	s := FSInfo{Type: tmpfsMagic, Bsize: 4096, Namelen: 255, Fsid: uint64(n.Mnt) + 1}
+	switch kindOf(n) {
+	case kindTar:
+		s.Type, s.Flags = ramfsMagic, stRdonly // the initramfs's type on Linux
+		s.Blocks = tarfs.Size() / 4096
+	case kindTmpfs:
+		u := tmpfs.Statfs()
+		s.Blocks, s.Bfree, s.Files, s.Ffree = u.Blocks, u.Free, u.Files, u.FFree
+	case kindDev:
+		s.Files = uint64(len(devices)) + 1
+	}
+	return s
+}
