@@ -1,0 +1,37 @@
+package main
+
+import (
+	"os"
+	"syscall"
+)
+
+// outw writes v to I/O port port (exit_linux_amd64.s).
+func outw(port uint16, v uint16)
+
+// setupLinux does, as Linux's PID 1, what unigo's kernel does for the program
+// before main: nothing for workloads without a network.
+func setupLinux(w workload) error {
+	if w.net {
+		// TODO(issue 3): load the virtio modules in dependency order
+		// (finit_module: virtio_ring, virtio, virtio_pci_modern_dev,
+		// virtio_pci_legacy_dev, virtio_pci, virtio_mmio, failover,
+		// net_failover, virtio_net), then over netlink bring up lo and eth0
+		// with 10.0.2.15/24 and a default route via 10.0.2.2.
+		return errNoNet
+	}
+	return nil
+}
+
+// exitLinux leaves a Linux VM the way unigo leaves: wait until the serial
+// console has sent everything (TCSBRK with arg 1 is tcdrain), then write the
+// code to isa-debug-exit (port 0x501), after ioperm grants the port. QEMU
+// exits with status (code<<1)|1.
+func exitLinux(code int) {
+	syscall.Syscall(syscall.SYS_IOCTL, 1, 0x5409 /* TCSBRK */, 1)
+	if _, _, e := syscall.Syscall(syscall.SYS_IOPERM, 0x501, 2, 1); e != 0 {
+		os.Stdout.WriteString("BENCH fail ioperm: " + e.Error() + "\n")
+		syscall.Reboot(syscall.LINUX_REBOOT_CMD_POWER_OFF)
+	}
+	outw(0x501, uint16(code))
+	select {} // QEMU is gone
+}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// A side is one way of running the guest program.
+type side struct {
+	name    string // "unigo" or "linux"
+	kernel  string // -kernel file
+	initrd  string // -initrd file, or ""
+	cmdline func(w Workload) string
+}
+
+// VM is one running QEMU, as a workload's Drive sees it.
+type VM struct {
+	Side string
+	Mem  int // MiB
+	// Lines receives the guest's console lines after the first one.
+	Lines <-chan string
+}
+
+// Run is one finished VM run.
+type Run struct {
+	Side      string
+	Workload  string
+	Mem       int
+	FirstLine time.Duration // QEMU start -> the program's first line
+	Exit      time.Duration // QEMU start -> QEMU exited
+	Status    int           // QEMU exit status (1 = guest exit code 0)
+	TimedOut  bool
+	Passed    bool // "BENCH done" seen and guest exit code 0
+	Metrics   map[string]float64
+	Samples   []Sample // from Drive
+	Output    string
+}
+
+// qemuArgs is the part of the QEMU command line both sides share.
+func (s *suite) qemuArgs(mem int) []string {
+	m := s.machine
+	if m == "microvm" {
+		// unigo needs acpi=off (virtio-mmio devices on the command line);
+		// Linux boots with it too, so both sides use it.
+		m = "microvm,acpi=off"
+	}
+	cpu := "max"
+	if s.accel == "kvm" {
+		cpu = "host"
+	}
+	return []string{"-M", m, "-accel", s.accel, "-cpu", cpu, "-m", strconv.Itoa(mem) + "M", "-smp", "1",
+		"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+		"-chardev", "stdio,id=con,signal=off", "-serial", "chardev:con",
+		"-device", "isa-debug-exit,iobase=0x501,iosize=2"}
+}
+
+// runOnce boots sd with workload w in mem MiB and waits for QEMU to exit or
+// the workload's timeout.
+func (s *suite) runOnce(sd *side, w Workload, mem int) (*Run, error) {
+	if w.Net() {
+		return nil, errors.New(w.Name() + ": network workloads are not supported yet (issue 3)")
+	}
+	argv := append(s.qemuArgs(mem), "-kernel", sd.kernel, "-append", sd.cmdline(w))
+	if sd.initrd != "" {
+		argv = append(argv, "-initrd", sd.initrd)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), w.Timeout())
+	defer cancel()
+	cmd := exec.Command(s.qemu, argv...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	r := &Run{Side: sd.name, Workload: w.Name(), Mem: mem, Metrics: map[string]float64{}}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	var output strings.Builder
+	first := make(chan time.Duration, 1)
+	lines := make(chan string, 1024)
+	readDone := make(chan struct{})
+	go func() {
+		defer close(readDone)
+		defer close(lines)
+		br := bufio.NewReader(out)
+		seen := false
+		for {
+			line, err := br.ReadString('\n')
+			if line != "" {
+				t := time.Since(start)
+				output.WriteString(line)
+				line = strings.TrimRight(line, "\r\n")
+				if !seen && strings.HasPrefix(line, "BENCH start ") {
+					seen = true
+					first <- t
+				} else if seen {
+					select {
+					case lines <- line:
+					default:
+					}
+				}
+				s.parseLine(r, line)
+			}
+			if err != nil {
+				if err != io.EOF {
+					output.WriteString("read: " + err.Error())
+				}
+				return
+			}
+		}
+	}()
+	// Drive the workload from its first line on.
+	var driveWG sync.WaitGroup
+	driveCtx, driveCancel := context.WithCancel(ctx)
+	var driveErr error
+	driveWG.Add(1)
+	go func() {
+		defer driveWG.Done()
+		select {
+		case t := <-first:
+			r.FirstLine = t
+			r.Samples, driveErr = w.Drive(driveCtx, &VM{Side: sd.name, Mem: mem, Lines: lines})
+		case <-driveCtx.Done():
+		}
+	}()
+	waitErr := make(chan error, 1)
+	go func() { <-readDone; waitErr <- cmd.Wait() }()
+	select {
+	case err = <-waitErr:
+		r.Exit = time.Since(start)
+	case <-ctx.Done():
+		r.TimedOut = true
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		err = <-waitErr
+		r.Exit = time.Since(start)
+	}
+	driveCancel()
+	driveWG.Wait()
+	r.Output = output.String()
+	if s := stderr.String(); s != "" {
+		r.Output += "\n[qemu stderr] " + s
+	}
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		r.Status = 0
+	case errors.As(err, &ee):
+		r.Status = ee.ExitCode()
+	default:
+		return nil, err
+	}
+	// isa-debug-exit: status (code<<1)|1, so guest code 0 is status 1.
+	r.Passed = !r.TimedOut && r.Status == 1 && strings.Contains(r.Output, "BENCH done") && driveErr == nil
+	if driveErr != nil {
+		r.Output += "\n[drive] " + driveErr.Error()
+	}
+	return r, nil
+}
+
+func (s *suite) parseLine(r *Run, line string) {
+	f := strings.Fields(line)
+	if len(f) >= 4 && f[0] == "BENCH" && f[1] == "metric" {
+		if v, err := strconv.ParseFloat(f[3], 64); err == nil {
+			r.Metrics[f[2]] = v
+		}
+	}
+}
+
+// run boots with retries: a run that timed out is tried again, up to
+// s.retries times, and counted in s.retried.
+func (s *suite) run(sd *side, w Workload, mem int) (*Run, error) {
+	return s.runRetries(sd, w, mem, s.retries)
+}
+
+func (s *suite) runRetries(sd *side, w Workload, mem, retries int) (*Run, error) {
+	for try := 0; ; try++ {
+		r, err := s.runOnce(sd, w, mem)
+		if err != nil {
+			return nil, err
+		}
+		if !r.TimedOut || try >= retries {
+			return r, nil
+		}
+		s.retried[sd.name]++
+		s.logf("  %s %s (%d MiB): no exit after %v, retrying (%d)", sd.name, w.Name(), mem, w.Timeout(), try+1)
+	}
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
