@@ -14,7 +14,7 @@ func TestTmpfsBehavesLikeLinux(t *testing.T) {
 	t.Run("behaviour", func(t *testing.T) {
 		t.Parallel()
 		r := runProg(t, opts{}, "tmpfs", nil)
-		for _, c := range []string{"readwrite", "append", "holes-truncate", "namespace", "attributes", "devices"} {
+		for _, c := range []string{"readwrite", "copy", "append", "holes-truncate", "namespace", "attributes", "devices"} {
 			wantCheckOK(t, r, c)
 		}
 		wantPass(t, r, "tmpfs")

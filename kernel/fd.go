@@ -14,7 +14,7 @@ import (
 )
 
 const (
-	maxFiles = 256
+	maxFiles = 1024 // open files in the system (ENFILE); os tests hold hundreds at once
 	maxFDs   = 1024
 )
 

@@ -203,44 +203,9 @@ func openAt(dirfd uint64, pathp uintptr, flags, mode uint32) (uintptr, linux.Err
 		return 0, err
 	}
 	e := fsEnv()
-	follow := flags&linux.O_NOFOLLOW == 0
-	var n fs.Node
-	created := false
-	if flags&linux.O_CREAT != 0 {
-		dir, name, slash, err := parentAt(dirfd, pathp)
-		if err != 0 {
-			return 0, err
-		}
-		if flags&linux.O_EXCL != 0 {
-			follow = false // O_EXCL: a symlink in the last place counts as existing
-		}
-		n, err = fs.Lookup(e, dir, name, follow)
-		switch {
-		case name == "":
-			n, err = dir, 0 // "/"
-		case err == linux.ENOENT && slash:
-			return 0, linux.EISDIR
-		case err == linux.ENOENT && !fs.IsSymlink(mustLookupNoFollow(e, dir, name)):
-			n, err = fs.Create(e, dir, name, linux.S_IFREG, mode&^umask&07777, 0, 0)
-			created = err == 0
-		case err == 0 && flags&linux.O_EXCL != 0:
-			return 0, linux.EEXIST
-		}
-		if err != 0 {
-			return 0, err
-		}
-	} else {
-		path, err := userPath(pathp)
-		if err != 0 {
-			return 0, err
-		}
-		start, err := startDir(dirfd, path)
-		if err != 0 {
-			return 0, err
-		}
-		if n, err = fs.Lookup(e, start, path, follow); err != 0 {
-			return 0, err
-		}
+	n, created, err := openTarget(e, dirfd, pathp, flags, mode)
+	if err != 0 {
+		return 0, err
 	}
 	acc := flags & linux.O_ACCMODE
 	writes := acc == linux.O_WRONLY || acc == linux.O_RDWR
@@ -265,11 +230,52 @@ func openAt(dirfd uint64, pathp uintptr, flags, mode uint32) (uintptr, linux.Err
 	return installOpen(n, flags)
 }
 
-// mustLookupNoFollow returns name in dir without following a symlink there (the zero
-// Node when missing).
-func mustLookupNoFollow(e fs.Env, dir fs.Node, name string) fs.Node {
-	n, _ := fs.Lookup(e, dir, name, false)
-	return n
+// openTarget finds the file open names, creating it for O_CREAT when missing (created
+// reports that). With O_CREAT, a trailing slash is EISDIR whatever exists, a symlink in
+// the last place is followed to create its target (at most 40 of them), and with O_EXCL
+// the symlink itself counts as existing: Linux's rules.
+func openTarget(e fs.Env, dirfd uint64, pathp uintptr, flags, mode uint32) (n fs.Node, created bool, err linux.Errno) {
+	follow := flags&linux.O_NOFOLLOW == 0
+	if flags&linux.O_CREAT == 0 {
+		path, err := userPath(pathp)
+		if err != 0 {
+			return n, false, err
+		}
+		start, err := startDir(dirfd, path)
+		if err != 0 {
+			return n, false, err
+		}
+		n, err = fs.Lookup(e, start, path, follow)
+		return n, false, err
+	}
+	dir, name, slash, err := parentAt(dirfd, pathp)
+	for links := 0; ; links++ {
+		switch {
+		case err != 0:
+			return n, false, err
+		case slash:
+			return n, false, linux.EISDIR
+		case name == "":
+			return dir, false, 0 // "/"
+		}
+		n, err = fs.Lookup(e, dir, name, false)
+		if err == linux.ENOENT {
+			n, err = fs.Create(e, dir, name, linux.S_IFREG, mode&^umask&07777, 0, 0)
+			return n, err == 0, err
+		}
+		if err != 0 || !fs.IsSymlink(n) || !follow || flags&linux.O_EXCL != 0 {
+			break
+		}
+		if links == 40 {
+			return n, false, linux.ELOOP
+		}
+		target, _ := fs.Readlink(e, n)
+		dir, name, slash, err = fs.LookupParent(e, dir, target)
+	}
+	if err == 0 && flags&linux.O_EXCL != 0 {
+		return n, false, linux.EEXIST
+	}
+	return n, false, err
 }
 
 // installOpen gives open file n a descriptor, as the file kind its type calls for.

@@ -105,7 +105,9 @@ func renameAt(olddirfd uint64, oldp uintptr, newdirfd uint64, newp uintptr, flag
 		return 0, linux.EBUSY
 	}
 	e := fsEnv()
-	if oslash || nslash { // a trailing slash needs directories on that side
+	// A trailing slash on either name needs the source to be a directory (on the new
+	// name only without EXCHANGE), as in Linux's do_renameat2.
+	if oslash || (nslash && flags&linux.RENAME_EXCHANGE == 0) {
 		if n, err := fs.Lookup(e, od, oname, false); err == 0 && !fs.IsDir(n) {
 			return 0, linux.ENOTDIR
 		}
@@ -149,12 +151,12 @@ func linkAt(olddirfd uint64, oldp uintptr, newdirfd uint64, newp uintptr, flags 
 			return 0, err
 		}
 	}
-	dir, name, _, err := parentAt(newdirfd, newp)
+	dir, name, slash, err := parentAt(newdirfd, newp)
 	if err != 0 {
 		return 0, err
 	}
-	if isDot(name) {
-		return 0, linux.EEXIST
+	if err := newNameOK(dir, name, slash); err != 0 {
+		return 0, err
 	}
 	if fs.IsDir(old) {
 		return 0, linux.EPERM
@@ -172,18 +174,34 @@ func sysLink(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	return linkAt(atFDCWD, uintptr(tf.RDI), atFDCWD, uintptr(tf.RSI), 0)
 }
 
+// newNameOK checks the new name of link or symlink as Linux's filename_create does: a
+// dot name or an existing one is EEXIST; a missing one with a trailing slash (a
+// directory was asked for) is ENOENT.
+func newNameOK(dir fs.Node, name string, slash bool) linux.Errno {
+	if isDot(name) {
+		return linux.EEXIST
+	}
+	if slash {
+		if _, err := fs.Lookup(fsEnv(), dir, name, false); err == 0 {
+			return linux.EEXIST
+		}
+		return linux.ENOENT
+	}
+	return 0
+}
+
 // symlinkAt is symlinkat(2)'s logic; the target is stored as given.
 func symlinkAt(targetp uintptr, dirfd uint64, pathp uintptr) (uintptr, linux.Errno) {
 	target, err := userPath(targetp)
 	if err != 0 {
 		return 0, err
 	}
-	dir, name, _, err := parentAt(dirfd, pathp)
+	dir, name, slash, err := parentAt(dirfd, pathp)
 	if err != 0 {
 		return 0, err
 	}
-	if isDot(name) {
-		return 0, linux.EEXIST
+	if err := newNameOK(dir, name, slash); err != 0 {
+		return 0, err
 	}
 	return 0, fs.Symlink(fsEnv(), dir, name, target, 0, 0)
 }

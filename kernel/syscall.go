@@ -119,6 +119,7 @@ var sysTable = [linux.MaxSyscall + 1]sysEntry{
 	linux.SYS_syncfs:            {"syncfs", sysSyncfs, supFull, "nothing to flush"},
 	linux.SYS_renameat2:         {"renameat2", sysRenameat2, supPartial, "NOREPLACE and EXCHANGE; no WHITEOUT"},
 	linux.SYS_fchmodat2:         {"fchmodat2", sysFchmodat2, supFull, ""},
+	linux.SYS_copy_file_range:   {"copy_file_range", sysCopyFileRange, supPartial, "within one mount; EXDEV across (callers fall back)"},
 	linux.SYS_readlinkat:        {"readlinkat", sysReadlinkat, supFull, ""},
 	linux.SYS_newfstatat:        {"newfstatat", sysNewfstatat, supFull, ""},
 	linux.SYS_faccessat:         {"faccessat", sysFaccessat, supFull, ""},

@@ -93,6 +93,17 @@ func files() {
 	mibs := func(d time.Duration) float64 { return float64(len(want)) / (1 << 20) / d.Seconds() }
 	check("readwrite", p, fmt.Sprintf("4 MiB write %.0f MiB/s, read %.0f MiB/s", mibs(wt), mibs(rt)))
 
+	p = nil // io.Copy between files: copy_file_range on Linux and here
+	src, err1 := os.Open(name)
+	dst, err2 := os.Create(name + ".copy")
+	n, err := io.Copy(dst, src)
+	src.Close()
+	dst.Close()
+	got, rerr = os.ReadFile(name + ".copy")
+	p.that(err1 == nil && err2 == nil && err == nil && n == int64(len(want)) && sha256.Sum256(got) == sha256.Sum256(want),
+		"io.Copy file to file = %d, %v (open %v, %v), read back %d bytes, %v", n, err, err1, err2, len(got), rerr)
+	check("copy", p, "")
+
 	p = nil
 	log := filepath.Join(dir, "log")
 	for _, s := range []string{"one\n", "two\n"} {
