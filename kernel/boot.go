@@ -50,6 +50,7 @@ func kmain(startInfo uintptr) {
 	dev.PICDisable()
 	dev.ClockInit()
 	dev.LAPICInit(vecTimer, vecSpurious)
+	probeDevices() // devices.go: I/O APIC, virtio (before seedRandom: virtio-rng seeds it)
 	seedRandom()
 	_, straceOn = cmdlineOption("unigo.strace")
 	_, statsOn = cmdlineOption("unigo.stats")
@@ -149,6 +150,9 @@ func seedRandom() {
 		}
 	}
 	if dev.HaveRDRAND() {
+		return
+	}
+	if seedFromDevice() {
 		return
 	}
 	var seed [32]byte

@@ -120,16 +120,14 @@ func sysPrlimit64(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	return 0, 0
 }
 
-// sysGetrandom handles getrandom(2) from the CPU's RDRAND or the host-seeded generator.
+// sysGetrandom handles getrandom(2) from virtio-rng when there is one, else from the CPU's
+// RDRAND or the host-seeded generator (fillRandom, devices.go).
 func sysGetrandom(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	n := uintptr(tf.RSI)
 	if n > 1<<25 {
 		n = 1 << 25
 	}
-	if !dev.FillRandom(unsafe.Pointer(uintptr(tf.RDI)), n) {
-		return 0, linux.EAGAIN
-	}
-	return n, 0
+	return fillRandom(uintptr(tf.RDI), n)
 }
 
 // sysSysinfo handles sysinfo(2).

@@ -57,6 +57,13 @@ func trap(tf *TrapFrame) {
 	case tf.Vector == vecSpurious:
 	case tf.Vector < 32:
 		appException(t, tf)
+	case tf.Vector >= vecDeviceFirst && tf.Vector <= vecDeviceLast:
+		eoi()
+		deviceInterrupt(tf.Vector) // devices.go
+		// A device may have woken a thread (a frame arrived): let it run now.
+		if anyRunnable() {
+			yield()
+		}
 	default:
 		eoi()
 	}
@@ -82,6 +89,11 @@ func kernelTrap(tf *TrapFrame) {
 		}
 		kernelFault(tf, cr2)
 	default:
+		if tf.Vector >= vecDeviceFirst && tf.Vector <= vecDeviceLast {
+			eoi()
+			deviceInterrupt(tf.Vector) // devices.go
+			return
+		}
 		if tf.Vector >= 32 {
 			eoi()
 			return

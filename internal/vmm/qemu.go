@@ -99,10 +99,21 @@ func Command(cfg Config) ([]string, error) {
 		"-kernel", cfg.Image,
 		"-append", cfg.Cmdline,
 	}
+	argv = append(argv, deviceArgs(cfg.Machine)...)
 	if cfg.Initrd != "" {
 		argv = append(argv, "-initrd", cfg.Initrd)
 	}
 	return argv, nil
+}
+
+// deviceArgs returns the virtio devices every VM gets: virtio-rng, so getrandom has host
+// entropy on any CPU model. On microvm they are virtio-mmio devices, made modern
+// (version 2, the only kind the kernel drives) with force-legacy=false.
+func deviceArgs(machine string) []string {
+	if machine == MachineMicrovm {
+		return []string{"-global", "virtio-mmio.force-legacy=false", "-device", "virtio-rng-device"}
+	}
+	return []string{"-device", "virtio-rng-pci"}
 }
 
 // machineArg returns the -M value. microvm runs with ACPI off so that QEMU

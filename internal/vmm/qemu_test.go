@@ -16,7 +16,8 @@ func TestCommandGolden(t *testing.T) {
 				"-nodefaults -no-user-config -display none -no-reboot " +
 				"-chardev stdio,id=con,signal=off -serial chardev:con " +
 				"-device isa-debug-exit,iobase=0x501,iosize=2 " +
-				"-kernel /tmp/hello.img -append 'unigo.seed=00 -- arg=hello'",
+				"-kernel /tmp/hello.img -append 'unigo.seed=00 -- arg=hello' " +
+				"-global virtio-mmio.force-legacy=false -device virtio-rng-device",
 		},
 		{
 			Config{QEMU: "/opt/q/qemu", Machine: "q35", Accel: "kvm", MemBytes: 2 * GiB, CPUs: 4, Image: "my prog.img", Cmdline: "x", Initrd: "root.tar"},
@@ -24,7 +25,7 @@ func TestCommandGolden(t *testing.T) {
 				"-nodefaults -no-user-config -display none -no-reboot " +
 				"-chardev stdio,id=con,signal=off -serial chardev:con " +
 				"-device isa-debug-exit,iobase=0x501,iosize=2 " +
-				"-kernel 'my prog.img' -append x -initrd root.tar",
+				"-kernel 'my prog.img' -append x -device virtio-rng-pci -initrd root.tar",
 		},
 	}
 	for _, c := range cases {
