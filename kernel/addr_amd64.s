@@ -59,3 +59,9 @@ TEXT ·thisCPU(SB), NOSPLIT, $0-8
 	MOVQ 0(GS), AX
 	MOVQ AX, ret+0(FP)
 	RET
+
+// func addrAPEntry() uintptr
+TEXT ·addrAPEntry(SB), NOSPLIT, $0-8
+	LEAQ ·apEntry(SB), AX
+	MOVQ AX, ret+0(FP)
+	RET

@@ -26,7 +26,6 @@ func bootStackLo() uintptr { return addrBootStack() }
 var (
 	cmdline    [8192]byte
 	cmdlineLen int
-	numCPU     = 1
 
 	// The initrd (qemu -initrd): boot module 0, the root file system's tar archive.
 	initrdBase, initrdSize uint64
@@ -39,23 +38,30 @@ var (
 //go:nosplit
 func kmain(startInfo uintptr) {
 	klog.Init()
-	cpu0.Self = uintptr(unsafe.Pointer(&cpu0))
-	cpu0.KernelFS = uintptr(unsafe.Pointer(&kernelTLS[1]))
-	cpu0.InKernel = 1
-	amd64.Wrmsr(amd64.MSR_GS_BASE, uint64(cpu0.Self))
-	setupCPU()
+	c := initPerCPU(0, bootStackLo(), bootStackLo()+bootStackSize)
+	amd64.Wrmsr(amd64.MSR_GS_BASE, uint64(c.Self))
+	lockKernel()
+	setupCPU(0)
 	setupFPU()
 	readStartInfo(startInfo)
 	setupMemory()
 	dev.PICDisable()
 	dev.ClockInit()
 	dev.LAPICInit(vecTimer, vecSpurious)
+	c.LAPICID = dev.LAPICID()
+	c.Online = 1
 	probeDevices() // devices.go: I/O APIC, virtio (before seedRandom: virtio-rng seeds it)
 	seedRandom()
 	_, straceOn = cmdlineOption("unigo.strace")
 	_, statsOn = cmdlineOption("unigo.stats")
 	initFiles()
 	mountRoot()
+	// The other CPUs start before the program, which counts them (sched_getaffinity) once.
+	if v, ok := cmdlineOption("unigo.cpus"); ok {
+		if n := atoi(v); n > 1 {
+			startAPs(n)
+		}
+	}
 	startProgram()
 	if v, ok := cmdlineOption("unigo.selftest"); ok && v == "kernel-fault" {
 		selftestKernelFault()
@@ -213,6 +219,7 @@ func startProgram() {
 	t := newThread(1, &tf, 0)
 	t.TID = pid
 	liveThreads = 1
+	programStarted = true
 }
 
 // buildStack lays out strings and vectors below top and returns the new stack pointer.
@@ -336,4 +343,19 @@ func unhex(c byte) byte {
 func selftestKernelFault() {
 	klog.Str("unigo: selftest: faulting in the kernel on purpose\n")
 	klog.Hex(readU64(8))
+}
+
+// atoi parses a small decimal number; -1 if s is not one.
+func atoi(s string) int {
+	if s == "" || len(s) > 6 {
+		return -1
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return -1
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
 }

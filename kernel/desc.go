@@ -22,36 +22,50 @@ const (
 )
 
 var (
-	gdt  [5]uint64 // null, code, data, TSS (two slots)
-	tss  [26]uint32
-	idt  [256][2]uint64
-	desc [2]uint64 // scratch pseudo-descriptor for LGDT/LIDT
+	gdt  [maxCPUs][5]uint64 // per CPU: null, code, data, TSS (two slots)
+	tss  [maxCPUs][26]uint32
+	idt  [256][2]uint64 // shared by all CPUs
+	desc [maxCPUs][2]uint64 // scratch pseudo-descriptors for LGDT/LIDT
 
-	istStacks [3][istSize + 16]byte
+	istStacks [maxCPUs][3][istSize + 16]byte
 )
 
-// setupCPU loads the kernel's GDT, TSS and IDT and enables SYSCALL.
-func setupCPU() {
-	gdt[0] = 0
-	gdt[1] = 0x00af9a000000ffff // 64-bit code, present, DPL 0
-	gdt[2] = 0x00cf92000000ffff // data, writable
-	tssBase := uint64(uintptr(unsafe.Pointer(&tss)))
-	limit := uint64(unsafe.Sizeof(tss) - 1)
-	gdt[3] = limit&0xffff | (tssBase&0xffffff)<<16 | 0x89<<40 | (tssBase>>24&0xff)<<56 // available 64-bit TSS
-	gdt[4] = tssBase >> 32
+// setupCPU loads CPU id's GDT and TSS, the IDT (built by the boot CPU) and enables SYSCALL.
+func setupCPU(id int) {
+	g := &gdt[id]
+	g[0] = 0
+	g[1] = 0x00af9a000000ffff // 64-bit code, present, DPL 0
+	g[2] = 0x00cf92000000ffff // data, writable
+	t := &tss[id]
+	tssBase := uint64(uintptr(unsafe.Pointer(t)))
+	limit := uint64(unsafe.Sizeof(*t) - 1)
+	g[3] = limit&0xffff | (tssBase&0xffffff)<<16 | 0x89<<40 | (tssBase>>24&0xff)<<56 // available 64-bit TSS
+	g[4] = tssBase >> 32
 
-	for i := range istStacks {
-		top := uint64(uintptr(unsafe.Pointer(&istStacks[i][0]))+istSize) &^ 15
+	for i := range istStacks[id] {
+		top := uint64(uintptr(unsafe.Pointer(&istStacks[id][i][0]))+istSize) &^ 15
 		// IST n lives at byte offset 36 + 8*(n-1) in the TSS: 32-bit words 9+2(n-1) and up.
 		w := 9 + 2*i
-		tss[w] = uint32(top)
-		tss[w+1] = uint32(top >> 32)
+		t[w] = uint32(top)
+		t[w+1] = uint32(top >> 32)
 	}
-	tss[25] = uint32(unsafe.Sizeof(tss)) << 16 // I/O map base beyond the limit: no bitmap
+	t[25] = uint32(unsafe.Sizeof(*t)) << 16 // I/O map base beyond the limit: no bitmap
 
-	loadDesc(uintptr(unsafe.Pointer(&gdt)), uint16(unsafe.Sizeof(gdt)-1), true)
+	loadDesc(id, uintptr(unsafe.Pointer(g)), uint16(unsafe.Sizeof(*g)-1), true)
 	amd64.Ltr(selTSS)
+	if id == 0 {
+		buildIDT()
+	}
+	loadDesc(id, uintptr(unsafe.Pointer(&idt)), uint16(unsafe.Sizeof(idt)-1), false)
 
+	// SYSCALL: CS = selCode, SS = selCode+8; RFLAGS bits set in FMASK are cleared on entry.
+	amd64.Wrmsr(amd64.MSR_STAR, uint64(selCode)<<32)
+	amd64.Wrmsr(amd64.MSR_LSTAR, uint64(addrSyscallEntry()))
+	amd64.Wrmsr(amd64.MSR_FMASK, amd64.RFLAGS_IF|amd64.RFLAGS_TF|amd64.RFLAGS_DF|amd64.RFLAGS_AC)
+}
+
+// buildIDT points every vector at its stub, on the IST stack the vector needs.
+func buildIDT() {
 	stubs := uint64(addrVectorStubs())
 	for v := 0; v < 256; v++ {
 		ist := uint64(istIntr)
@@ -65,19 +79,14 @@ func setupCPU() {
 		idt[v][0] = h&0xffff | selCode<<16 | ist<<32 | 0x8E<<40 | (h>>16&0xffff)<<48 // interrupt gate
 		idt[v][1] = h >> 32
 	}
-	loadDesc(uintptr(unsafe.Pointer(&idt)), uint16(unsafe.Sizeof(idt)-1), false)
-
-	// SYSCALL: CS = selCode, SS = selCode+8; RFLAGS bits set in FMASK are cleared on entry.
-	amd64.Wrmsr(amd64.MSR_STAR, uint64(selCode)<<32)
-	amd64.Wrmsr(amd64.MSR_LSTAR, uint64(addrSyscallEntry()))
-	amd64.Wrmsr(amd64.MSR_FMASK, amd64.RFLAGS_IF|amd64.RFLAGS_TF|amd64.RFLAGS_DF|amd64.RFLAGS_AC)
 }
 
 // loadDesc builds a pseudo-descriptor (16-bit limit, 64-bit base) and loads the GDT or IDT.
-func loadDesc(base uintptr, limit uint16, isGDT bool) {
-	desc[0] = uint64(limit) | uint64(base)<<16
-	desc[1] = uint64(base) >> 48
-	p := uintptr(unsafe.Pointer(&desc))
+func loadDesc(id int, base uintptr, limit uint16, isGDT bool) {
+	d := &desc[id]
+	d[0] = uint64(limit) | uint64(base)<<16
+	d[1] = uint64(base) >> 48
+	p := uintptr(unsafe.Pointer(d))
 	if isGDT {
 		amd64.Lgdt(p)
 	} else {

@@ -9,10 +9,12 @@ package kernel
 func pvhEntry()
 func start64()
 
-// kernelTLS is the FS block used while in the kernel: word 0 (at -8 from the FS base) holds
-// the address of kernelG, the fake g whose stack bounds describe the current kernel stack.
-var kernelTLS [4]uintptr
+// kernelTLS[cpu] is the FS block used while in the kernel: word 0 (at -8 from the FS base)
+// holds the address of kernelG[cpu], the fake g whose stack bounds describe the kernel stack
+// that CPU runs on.
+var kernelTLS [maxCPUs][4]uintptr
 
-// kernelG stands in for a runtime g while kernel code runs: Go's function prologues compare
-// SP with word 2 (stackguard0). Words 0 and 1 are stack.lo and stack.hi.
-var kernelG [32]uintptr
+// kernelG[cpu] stands in for a runtime g while kernel code runs: Go's function prologues
+// compare SP with word 2 (stackguard0). Words 0 and 1 are stack.lo and stack.hi. The boot
+// CPU's is set up by start64 before any Go code runs.
+var kernelG [maxCPUs][32]uintptr

@@ -15,10 +15,14 @@ var (
 	ramTop uint64 // end of the highest RAM range: [0, ramTop) is identity mapped
 )
 
-// tlb flushes single translations with INVLPG (one CPU: no shootdown yet).
+// tlb flushes single translations with INVLPG here, and notes that the other CPUs must
+// flush too.
 type tlb struct{}
 
-func (tlb) Flush(va uint64) { amd64.Invlpg(uintptr(va)) }
+func (tlb) Flush(va uint64) {
+	amd64.Invlpg(uintptr(va))
+	needShootdown = true // other CPUs: see shootdown, at the end of the syscall
+}
 
 func env() mm.Env { return mm.Env{Frames: &frames, Mem: mm.Identity{}, TLB: tlb{}} }
 
@@ -36,7 +40,10 @@ func fault(addr uint64, write bool) int {
 	if write {
 		access = mm.Write
 	}
-	switch mm.HandleFault(&space, env(), addr, access) {
+	pending := needShootdown
+	r := mm.HandleFault(&space, env(), addr, access)
+	needShootdown = pending // a fault only adds a mapping, or drops a stale local entry
+	switch r {
 	case mm.Mapped:
 		return faultMapped
 	case mm.AccessError:

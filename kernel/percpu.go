@@ -1,23 +1,56 @@
 package kernel
 
+import "unsafe"
+
+// maxCPUs bounds the CPUs the kernel will start.
+const maxCPUs = 8
+
 // percpu is the per-CPU block that GS points at for the kernel's whole life (Go never
 // touches GS on linux/amd64). The assembly reaches the fields through go_asm.h offsets.
 //
-// It holds no Go pointers: kernel code must never store one (see docs/design.md).
+// It holds no Go pointers: kernel code must never store one (see docs/design.md). Fields
+// other CPUs read or write are marked; the rest belong to the CPU itself.
 type percpu struct {
 	Self      uintptr // address of this block
 	KStackTop uintptr // current thread: its FPU save area; the TrapFrame lies just below
 	UserRSP   uintptr // scratch for syscallEntry
 	InKernel  uintptr // nonzero while kernel code runs on this CPU
-	KernelFS  uintptr // FS base while in the kernel: &kernelTLS[1]
+	KernelFS  uintptr // FS base while in the kernel: &kernelTLS[id][1]
 	UserFS    uintptr // FS base of the current thread, restored on the way out
-	Current   uintptr // index of the current thread in threads
-	ID        uintptr // CPU number
+	Current   uintptr // index of the current thread in threads; 0 = this CPU's idle loop
+	ID        uintptr // CPU number (index in cpus)
+	KernelG   uintptr // &kernelG[id]: the fake g whose stack bounds Go's prologues check
+
+	IdleSP         uintptr // the idle loop's kernel SP while a thread runs
+	IdleLo, IdleHi uintptr // the idle loop's stack
+	LAPICID        uint32
+	Online         uint32 // set by the CPU once it runs the idle loop (read by others)
+
+	SliceEnd   int64 // when the running thread's time slice ends
+	TimerArmed int64 // deadline the LAPIC timer is set for, 0 = none
+
+	// Written by other CPUs, under the kernel lock or atomically.
+	Halted      uint32    // in the idle loop's HLT: new work needs a wake-up IPI
+	FlushTLB    uint32    // another CPU changed mappings: flush, then clear (the ack)
+	PendingIRQs [4]uint64 // vectors that arrived while this CPU did not hold the kernel lock
 }
 
-// cpu0 is the boot CPU's block. Code reaches the running CPU's block through thisCPU
-// (GS), never through cpu0, so that it stays right when more CPUs start.
-var cpu0 percpu
+// cpus holds every CPU's block; cpus[0] is the boot CPU. Code reaches the running CPU's
+// block through thisCPU (GS), so that it is right on every CPU.
+var cpus [maxCPUs]percpu
 
 // thisCPU returns the running CPU's block.
 func thisCPU() *percpu
+
+// initPerCPU fills in the fixed fields of CPU id's block.
+func initPerCPU(id int, lo, hi uintptr) *percpu {
+	c := &cpus[id]
+	c.Self = uintptr(unsafe.Pointer(c))
+	c.ID = uintptr(id)
+	c.KernelFS = uintptr(unsafe.Pointer(&kernelTLS[id][1]))
+	c.KernelG = uintptr(unsafe.Pointer(&kernelG[id]))
+	c.InKernel = 1
+	c.IdleLo, c.IdleHi = lo, hi
+	kernelTLS[id][0] = c.KernelG
+	return c
+}

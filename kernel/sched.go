@@ -1,9 +1,10 @@
 package kernel
 
-// The scheduler: round robin over the thread table, one CPU, kernel code never preempted
-// (interrupts are off in the kernel). A thread gives up the CPU by blocking, by yielding on a
-// timer interrupt when others are runnable, or by exiting. When nothing is runnable the idle
-// thread (slot 0, the boot stack) halts until an interrupt.
+// The scheduler: round robin over the thread table, shared by every CPU under the kernel
+// lock. Kernel code is never preempted (interrupts are off in the kernel). A thread gives up
+// its CPU by blocking, by yielding on a timer interrupt when others are runnable, or by
+// exiting. A CPU with nothing to run sits in its idle loop (Current == 0) and halts until an
+// interrupt; waking a thread sends a halted CPU an IPI so the thread runs at once.
 
 import (
 	"github.com/unigo-os/unigo/kernel/arch/amd64"
@@ -12,10 +13,11 @@ import (
 
 const timeSlice = 4_000_000 // ns; the Go runtime's sysmon preempts goroutines after 10 ms
 
+// liveThreads counts threads that have not exited; programStarted is set once the first
+// one exists. Guarded by the kernel lock.
 var (
-	liveThreads int
-	sliceEnd    int64 // when the running thread's slice ends
-	timerArmed  int64 // deadline the LAPIC timer is set for, 0 = none
+	liveThreads    int
+	programStarted bool
 )
 
 // anyRunnable reports whether another thread is waiting for the CPU.
@@ -52,33 +54,43 @@ func schedule() {
 	switchTo(next)
 }
 
-// switchTo makes slot next the running thread and continues on its kernel stack. Returns
-// when the calling thread is switched back in.
+// switchTo makes slot next the running thread and continues on its kernel stack (slot 0:
+// this CPU's idle loop). Returns when the calling thread is switched back in, possibly on
+// another CPU. The kernel lock stays held across the switch.
 func switchTo(next uintptr) {
-	cur := thisCPU().Current
+	c := thisCPU()
+	cur := c.Current
 	if cur != 0 && threads[cur].State == stRunning {
 		threads[cur].State = stRunnable
 	}
-	n := &threads[next]
-	if next != 0 {
-		n.State = stRunning
-		thisCPU().KStackTop = kstackTop(next)
-		thisCPU().UserFS = n.FS
-		sliceEnd = dev.Nanotime() + timeSlice
-		setKernelStack(kstackTop(next)+fpuSize-kstackSize, kstackTop(next))
-	} else {
-		setKernelStack(bootStackLo(), bootStackLo()+bootStackSize)
+	save := &c.IdleSP
+	if cur != 0 {
+		save = &threads[cur].SavedSP
 	}
-	thisCPU().Current = next
+	to := c.IdleSP
+	if next != 0 {
+		n := &threads[next]
+		n.State = stRunning
+		c.KStackTop = kstackTop(next)
+		c.UserFS = n.FS
+		c.SliceEnd = dev.Nanotime() + timeSlice
+		setKernelStack(c, kstackTop(next)+fpuSize-kstackSize, kstackTop(next))
+		to = n.SavedSP
+	} else {
+		setKernelStack(c, c.IdleLo, c.IdleHi)
+	}
+	c.Current = next
 	nSwitches++
-	swtch(&threads[cur].SavedSP, n.SavedSP)
+	swtch(save, to)
 }
 
-// setKernelStack tells Go's stack checks (through kernelG) which stack kernel code runs on.
-func setKernelStack(lo, hi uintptr) {
-	kernelG[0] = lo
-	kernelG[1] = hi
-	kernelG[2] = lo + 1024
+// setKernelStack tells Go's stack checks (through the CPU's kernelG) which stack kernel
+// code runs on.
+func setKernelStack(c *percpu, lo, hi uintptr) {
+	g := &kernelG[c.ID]
+	g[0] = lo
+	g[1] = hi
+	g[2] = lo + 1024
 }
 
 // yield puts the current thread at the back of the queue.
@@ -104,20 +116,33 @@ func block(kind uint32, key uintptr, deadline int64) uint32 {
 	return t.Woke
 }
 
-// wake makes a blocked thread runnable.
+// wake makes a blocked thread runnable, and wakes a halted CPU to run it.
 func wake(t *thread, why uint32) {
 	if t.State != stBlocked {
 		return
 	}
 	t.State = stRunnable
 	t.Woke = why
+	kickIdleCPU()
+}
+
+// kickIdleCPU sends the wake-up IPI to one halted CPU other than this one, if any.
+func kickIdleCPU() {
+	me := thisCPU().ID
+	for i := 0; i < numCPU; i++ {
+		c := &cpus[i]
+		if c.ID != me && c.Online != 0 && c.Halted != 0 {
+			c.Halted = 0
+			sendIPI(c, vecWakeIPI)
+			return
+		}
+	}
 }
 
 // timerInterrupt wakes the threads whose deadlines have passed.
 func timerInterrupt() {
 	nTimerIRQs++
-	timerArmed = 0
-	eoi()
+	thisCPU().TimerArmed = 0
 	now := dev.Nanotime()
 	for i := 1; i < maxThreads; i++ {
 		t := &threads[i]
@@ -127,9 +152,10 @@ func timerInterrupt() {
 	}
 }
 
-// armTimer programs the LAPIC timer for the earliest deadline: a sleeper's, or the end of
-// the running thread's slice when others wait for the CPU.
+// armTimer programs this CPU's LAPIC timer for the earliest deadline: a sleeper's, or the
+// end of the running thread's slice when others wait for a CPU.
 func armTimer() {
+	c := thisCPU()
 	var next int64
 	for i := 1; i < maxThreads; i++ {
 		t := &threads[i]
@@ -137,30 +163,32 @@ func armTimer() {
 			next = t.Deadline
 		}
 	}
-	if thisCPU().Current != 0 && anyRunnable() && (next == 0 || sliceEnd < next) {
-		next = sliceEnd
+	if c.Current != 0 && anyRunnable() && (next == 0 || c.SliceEnd < next) {
+		next = c.SliceEnd
 	}
 	if next == 0 {
-		if timerArmed != 0 {
+		if c.TimerArmed != 0 {
 			dev.LAPICTimerStop()
-			timerArmed = 0
+			c.TimerArmed = 0
 		}
 		return
 	}
-	if next == timerArmed {
+	if next == c.TimerArmed {
 		return
 	}
-	timerArmed = next
+	c.TimerArmed = next
 	dev.LAPICTimerOneShot(next - dev.Nanotime())
 }
 
 func eoi() { dev.LAPICEOI() }
 
-// idleLoop runs on the boot stack once the first thread exists, for the life of the
-// kernel: it hands the CPU to runnable threads and halts when there are none.
+// idleLoop is each CPU's home once it is up, for the life of the kernel: it hands the CPU
+// to runnable threads and halts when there are none. It holds the kernel lock except
+// while halted.
 func idleLoop() {
+	c := thisCPU()
 	for {
-		if liveThreads == 0 {
+		if liveThreads == 0 && programStarted {
 			bug("idleLoop: no threads left")
 		}
 		if next := pickNext(); next != 0 {
@@ -168,6 +196,10 @@ func idleLoop() {
 			continue
 		}
 		armTimer()
+		c.Halted = 1
+		unlockKernel()
 		amd64.Hlt()
+		lockKernel()
+		c.Halted = 0
 	}
 }

@@ -156,6 +156,7 @@ func doSyscall(t *thread, tf *TrapFrame) {
 		traceEnter(t, e.name, tf)
 	}
 	r, errno := e.fn(t, tf)
+	shootdown()
 	if straceOn {
 		traceExit(uint64(r), errno)
 	}

@@ -30,6 +30,8 @@ const (
 	vecX87        = 16
 	vecSIMD       = 19
 	vecTimer      = 32
+	vecWakeIPI    = 0xF0 // another CPU made a thread runnable: leave HLT and look
+	vecShootdown  = 0xF1 // another CPU changed mappings: flush the TLB and acknowledge
 	vecSpurious   = 255
 	vecSyscall    = 256
 )
@@ -45,60 +47,99 @@ const (
 //
 //go:nosplit
 func trap(tf *TrapFrame) {
+	// IPIs that need no kernel state are answered without the kernel lock: their sender
+	// may be holding it while it waits for the answer.
+	switch tf.Vector {
+	case vecShootdown:
+		flushTLBAck(thisCPU())
+		eoi()
+		return
+	case vecWakeIPI:
+		eoi()
+		return
+	case vecSpurious:
+		return
+	}
+	lockKernel()
 	t := current()
 	switch {
 	case tf.Vector == vecSyscall:
 		doSyscall(t, tf)
-	case tf.Vector == vecTimer:
-		timerInterrupt()
-		if anyRunnable() {
-			yield()
-		}
-	case tf.Vector == vecSpurious:
 	case tf.Vector < 32:
 		appException(t, tf)
-	case tf.Vector >= vecDeviceFirst && tf.Vector <= vecDeviceLast:
-		eoi()
-		deviceInterrupt(tf.Vector) // devices.go
-		// A device may have woken a thread (a frame arrived): let it run now.
-		if anyRunnable() {
-			yield()
-		}
 	default:
 		eoi()
+		interruptLocked(tf.Vector)
+		// A device may have woken a thread (a frame arrived): let it run now.
+		if (tf.Vector == vecTimer || tf.Vector >= vecDeviceFirst && tf.Vector <= vecDeviceLast) && anyRunnable() {
+			yield()
+		}
 	}
 	deliverSignals(t, tf)
 	armTimer()
+	unlockKernel()
 }
 
-// kernelTrap handles an interrupt or exception that arrived while kernel code was running,
-// on the IST stack. It never switches threads.
+// interruptLocked handles a timer or device interrupt; the caller holds the kernel lock and
+// has sent the EOI.
+func interruptLocked(v uint64) {
+	switch {
+	case v == vecTimer:
+		timerInterrupt()
+	case v >= vecDeviceFirst && v <= vecDeviceLast:
+		deviceInterrupt(v) // devices.go
+	}
+}
+
+// kernelTrap handles an interrupt or exception that arrived while kernel code was running
+// (the idle loop's HLT, a spin for the kernel lock, or a demand fault in a syscall), on the
+// IST stack. It never switches threads.
 //
 //go:nosplit
 func kernelTrap(tf *TrapFrame) {
+	c := thisCPU()
 	switch tf.Vector {
-	case vecTimer:
-		timerInterrupt()
-	case vecSpurious:
 	case vecPageFault:
 		// Kernel code may touch application memory that was never used (syscall buffers):
-		// that is an ordinary demand fault.
+		// that is an ordinary demand fault. Only code holding the kernel lock does.
 		cr2 := amd64.ReadCR2()
-		if demandFault(cr2, tf.ErrCode&pfWrite != 0) {
+		if holdsKernel() && demandFault(cr2, tf.ErrCode&pfWrite != 0) {
 			return
 		}
 		kernelFault(tf, cr2)
-	default:
-		if tf.Vector >= vecDeviceFirst && tf.Vector <= vecDeviceLast {
-			eoi()
-			deviceInterrupt(tf.Vector) // devices.go
-			return
-		}
-		if tf.Vector >= 32 {
-			eoi()
-			return
-		}
+	case vecShootdown:
+		flushTLBAck(c)
+		eoi()
+		return
+	case vecWakeIPI:
+		eoi()
+		return
+	case vecSpurious:
+		return
+	}
+	if tf.Vector < 32 {
 		kernelFault(tf, amd64.ReadCR2())
+	}
+	eoi()
+	if holdsKernel() {
+		interruptLocked(tf.Vector)
+		return
+	}
+	// This CPU is halted or waiting for the lock: handle it once the lock is ours.
+	c.PendingIRQs[tf.Vector/64] |= 1 << (tf.Vector % 64)
+}
+
+// runPendingIRQs handles the interrupts recorded while this CPU did not hold the lock.
+func runPendingIRQs(c *percpu) {
+	for w := range c.PendingIRQs {
+		for c.PendingIRQs[w] != 0 {
+			b := uint64(0)
+			for c.PendingIRQs[w]&(1<<b) == 0 {
+				b++
+			}
+			c.PendingIRQs[w] &^= 1 << b
+			interruptLocked(uint64(w)*64 + b)
+		}
 	}
 }
 

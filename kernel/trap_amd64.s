@@ -99,6 +99,7 @@ exitrestored:
 // func forkReturn()
 // Where a new thread's first context switch lands: SP is its TrapFrame.
 TEXT ·forkReturn(SB), NOSPLIT|NOFRAME, $0
+	CALL ·unlockKernel(SB)               // switched to holding the kernel lock; its first trip out
 	JMP ·trapReturn(SB)
 
 // func intrCommon()
@@ -176,16 +177,18 @@ ksaved:
 	MOVQ BX, AX
 	// Go's stack checks compare SP with kernelG's stackguard0, which describes the
 	// interrupted kernel stack, not this IST stack: point it here for the handler.
-	MOVQ ·kernelG+16(SB), BX
+	MOVQ percpu_KernelG(GS), CX
+	MOVQ 16(CX), BX
 	PUSHQ BX
 	LEAQ -(IST_SIZE-3072)(SP), BX
-	MOVQ BX, ·kernelG+16(SB)
+	MOVQ BX, 16(CX)
 	SUBQ $16, SP
 	MOVQ AX, 0(SP)                       // kernelTrap(tf *TrapFrame)
 	CALL ·kernelTrap(SB)
 	ADDQ $16, SP
 	POPQ BX
-	MOVQ BX, ·kernelG+16(SB)
+	MOVQ percpu_KernelG(GS), CX
+	MOVQ BX, 16(CX)
 	MOVQ SP, CX
 	CMPB ·useXSAVE(SB), $0
 	JEQ  krfx

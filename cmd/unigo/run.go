@@ -104,7 +104,7 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 		}
 	}
 
-	cmdline, err := vmm.EncodeCmdline(vmm.NewSeed(), nil, vmm.Program{
+	cmdline, err := vmm.EncodeCmdline(vmm.NewSeed(), vmm.KernelOptions(int(vf.cpus)), vmm.Program{
 		Args: append([]string{name}, progArgs...),
 		Env:  vf.env,
 	})

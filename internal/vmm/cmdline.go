@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -42,6 +43,18 @@ type Program struct {
 type Cmdline struct {
 	Kernel  []string // kernel options, in order ("key=value" or "flag")
 	Program Program
+}
+
+// CPUsOption tells the kernel how many CPUs to start. microvm without ACPI has no table
+// that lists them, so the CLI says it on every machine type.
+const CPUsOption = "unigo.cpus"
+
+// KernelOptions returns the kernel options that describe the VM's configuration.
+func KernelOptions(cpus int) []string {
+	if cpus <= 1 {
+		return nil
+	}
+	return []string{CPUsOption + "=" + strconv.Itoa(cpus)}
 }
 
 // NewSeed returns a fresh unigo.seed value: 32 hex digits from crypto/rand.

@@ -85,10 +85,14 @@ func Command(cfg Config) ([]string, error) {
 	if qemu == "" {
 		qemu = DefaultQEMU
 	}
+	accel := cfg.Accel
+	if accel == AccelTCG && cfg.CPUs > 1 {
+		accel += ",thread=multi" // one host thread per vCPU, so the vCPUs really run in parallel
+	}
 	argv := []string{
 		qemu,
 		"-M", machine,
-		"-accel", cfg.Accel,
+		"-accel", accel,
 		"-cpu", cpu,
 		"-m", strconv.FormatUint(cfg.MemBytes/MiB, 10) + "M",
 		"-smp", strconv.Itoa(cfg.CPUs),

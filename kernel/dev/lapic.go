@@ -99,9 +99,11 @@ func LAPICInit(timerVector, spuriousVector uint8) {
 	lapicWrite(lapicSVR, lapicSVREnable|uint32(spuriousVector))
 
 	lapicWrite(lapicTimerDivide, lapicDivideBy16)
-	hz := lapicTimerHz()
-	lapic.hz = hz
-	lapic.countMult = scaleMult(hz, nsPerSec)
+	if lapic.hz == 0 { // the boot CPU calibrates; the others share its result
+		hz := lapicTimerHz()
+		lapic.hz = hz
+		lapic.countMult = scaleMult(hz, nsPerSec)
+	}
 
 	lapicWrite(lapicTimerInitial, 0) // stopped until the first LAPICTimerOneShot
 	lapicWrite(lapicLVTTimer, lvtTimerOneShot|uint32(timerVector))
@@ -175,3 +177,33 @@ func LAPICTimerHz() uint64 { return lapic.hz }
 
 func lapicRead(reg uintptr) uint32     { return Read32(lapic.base + reg) }
 func lapicWrite(reg uintptr, v uint32) { Write32(lapic.base+reg, v) }
+
+// Interrupt command register (SDM 11.6.1): writing the low half sends the IPI.
+const (
+	lapicICRLow        = 0x300
+	lapicICRHigh       = 0x310
+	icrDeliveryPending = 1 << 12
+	icrModeInit        = 5 << 8
+	icrModeStartup     = 6 << 8
+	icrLevelAssert     = 1 << 14
+)
+
+// sendICR waits for the previous IPI to leave, then sends low to the APIC with ID dest.
+func sendICR(dest uint32, low uint32) {
+	for lapicRead(lapicICRLow)&icrDeliveryPending != 0 {
+		amd64.Pause()
+	}
+	lapicWrite(lapicICRHigh, dest<<24)
+	lapicWrite(lapicICRLow, low)
+}
+
+// LAPICSendIPI sends a fixed interrupt on vector to the CPU whose APIC ID is dest.
+func LAPICSendIPI(dest uint32, vector uint8) { sendICR(dest, uint32(vector)) }
+
+// LAPICSendInit sends INIT to dest: the first step of starting an application processor.
+func LAPICSendInit(dest uint32) { sendICR(dest, icrModeInit|icrLevelAssert) }
+
+// LAPICSendStartup sends a STARTUP IPI: dest begins in real mode at page<<12.
+func LAPICSendStartup(dest uint32, page uint8) {
+	sendICR(dest, icrModeStartup|icrLevelAssert|uint32(page))
+}
