@@ -170,6 +170,7 @@ func sysClone(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		child.RSP = tf.RSI
 	}
 	c := newThread(i, &child, thisCPU().KStackTop)
+	liveThreads++
 	c.FS = t.FS
 	if flags&linux.CLONE_SETTLS != 0 {
 		c.FS = uintptr(tf.R8)

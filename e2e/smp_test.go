@@ -1,0 +1,62 @@
+package e2e
+
+import (
+	"strconv"
+	"testing"
+	"time"
+)
+
+// TestNumCPUFollowsCPUsFlag checks that --cpus N starts N CPUs and that the Go runtime
+// sees them: runtime.NumCPU() and GOMAXPROCS are N.
+func TestNumCPUFollowsCPUsFlag(t *testing.T) {
+	for _, n := range []int{1, 2, 4} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			t.Parallel()
+			o := opts{}
+			if n > 2 {
+				o.exclusive = true // four vCPUs on this two-core machine: take both slots
+			}
+			r := runProg(t, o, "smp", []string{"--cpus", strconv.Itoa(n)}, "cpus="+strconv.Itoa(n))
+			wantExit(t, r, 0)
+			wantPass(t, r, "smp")
+		})
+	}
+}
+
+// TestSMPParallelShootdownAndStress runs, on 2 and 4 CPUs: two threads spinning at the same
+// time, munmap on one CPU while another reads the page (it must fault, never read the
+// frame's next owner through a stale TLB entry), and a few seconds of messages, mutex
+// contention, timers and garbage collection together.
+func TestSMPParallelShootdownAndStress(t *testing.T) {
+	for _, n := range []int{2, 4} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			r := runProg(t, opts{exclusive: true}, "smp", []string{"--cpus", strconv.Itoa(n), "--timeout", "240s"},
+				"cpus="+strconv.Itoa(n), "parallel", "shootdown", "stress=3s")
+			wantExit(t, r, 0)
+			wantCheckOK(t, r, "parallel")
+			wantCheckOK(t, r, "shootdown")
+			wantCheckOK(t, r, "stress")
+			wantPass(t, r, "smp")
+		})
+	}
+}
+
+// TestStdlibTestsOnFourCPUs runs standard-library tests that exercise concurrency with
+// -test.cpu 1,2,4 on a four-CPU guest.
+func TestStdlibTestsOnFourCPUs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots standard-library test binaries on four vCPUs; runs without -short")
+	}
+	requireQEMU(t)
+	for _, pkg := range []string{"sync", "context", "sync/atomic"} {
+		t.Run(pkg, func(t *testing.T) {
+			r := unigo(t, opts{exclusive: true}, "test", "--cpus", "4", "--timeout", "400s", pkg, "--", "-test.short", "-test.cpu", "1,2,4")
+			t.Logf("unigo test --cpus 4 %s -- -test.short -test.cpu 1,2,4: exit %d after %v", pkg, r.code, r.elapsed.Round(100*time.Millisecond))
+			wantExit(t, r, 0)
+			if last := lastLine(r.stdout); last != "PASS" {
+				r.dump(t)
+				t.Errorf("the test binary's last line is %q, want PASS", last)
+			}
+		})
+	}
+}
