@@ -26,8 +26,9 @@ type percpu struct {
 	LAPICID        uint32
 	Online         uint32 // set by the CPU once it runs the idle loop (read by others)
 
-	SliceEnd   int64 // when the running thread's time slice ends
-	TimerArmed int64 // deadline the LAPIC timer is set for, 0 = none
+	SliceEnd   int64  // when the running thread's time slice ends
+	TimerArmed int64  // deadline the LAPIC timer is set for, 0 = none
+	ArmedGen   uint64 // schedGen when armTimer last looked
 
 	// Written by other CPUs, under the kernel lock or atomically.
 	Halted      uint32    // in the idle loop's HLT: new work needs a wake-up IPI

@@ -20,6 +20,14 @@ var (
 	programStarted bool
 )
 
+// schedGen changes whenever something armTimer depends on changes: a thread starts to
+// sleep or wakes, a CPU switches threads, a thread is created or exits. armTimer skips its
+// scan when nothing did since it last ran on this CPU. Guarded by the kernel lock.
+var schedGen uint64
+
+// schedChanged records such a change.
+func schedChanged() { schedGen++ }
+
 // anyRunnable reports whether another thread is waiting for the CPU.
 func anyRunnable() bool {
 	for i := 1; i < maxThreads; i++ {
@@ -81,6 +89,7 @@ func switchTo(next uintptr) {
 	}
 	c.Current = next
 	nSwitches++
+	schedChanged()
 	swtch(save, to)
 }
 
@@ -107,6 +116,7 @@ func block(kind uint32, key uintptr, deadline int64) uint32 {
 		return wakeSignal
 	}
 	t.State = stBlocked
+	schedChanged()
 	t.WaitKind = kind
 	t.WaitKey = key
 	t.Deadline = deadline
@@ -123,6 +133,7 @@ func wake(t *thread, why uint32) {
 	}
 	t.State = stRunnable
 	t.Woke = why
+	schedChanged()
 	kickIdleCPU()
 }
 
@@ -143,6 +154,7 @@ func kickIdleCPU() {
 func timerInterrupt() {
 	nTimerIRQs++
 	thisCPU().TimerArmed = 0
+	schedChanged()
 	now := dev.Nanotime()
 	for i := 1; i < maxThreads; i++ {
 		t := &threads[i]
@@ -156,6 +168,10 @@ func timerInterrupt() {
 // end of the running thread's slice when others wait for a CPU.
 func armTimer() {
 	c := thisCPU()
+	if c.ArmedGen == schedGen && c.TimerArmed != 0 {
+		return // nothing it depends on changed, and the timer is still set
+	}
+	c.ArmedGen = schedGen
 	var next int64
 	for i := 1; i < maxThreads; i++ {
 		t := &threads[i]

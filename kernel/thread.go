@@ -128,6 +128,7 @@ func newThread(i uintptr, tf *TrapFrame, fpu uintptr) *thread {
 	*(*uintptr)(unsafe.Pointer(sp + 8)) = addrForkReturn()
 	t.SavedSP = sp
 	t.State = stRunnable
+	schedChanged()
 	return t
 }
 
@@ -186,6 +187,7 @@ func sysClone(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 func sysExit(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	t.State = stDead
 	liveThreads--
+	schedChanged()
 	schedule()
 	bug("sysExit: dead thread scheduled")
 	return 0, 0
