@@ -168,8 +168,8 @@ func timerInterrupt() {
 // end of the running thread's slice when others wait for a CPU.
 func armTimer() {
 	c := thisCPU()
-	if c.ArmedGen == schedGen && c.TimerArmed != 0 {
-		return // nothing it depends on changed, and the timer is still set
+	if c.ArmedGen == schedGen {
+		return // nothing it depends on changed (a timer firing is a change)
 	}
 	c.ArmedGen = schedGen
 	var next int64
