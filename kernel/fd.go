@@ -27,6 +27,7 @@ const (
 	fkPipeW  // write end
 	fkFSFile // a file or directory of the file system (sys_fs*.go)
 	fkDevice // a device of /dev other than the console (devfile.go)
+	fkSocket // a socket (socket.go)
 )
 
 type file struct {
@@ -38,6 +39,7 @@ type file struct {
 	Semaphore bool    // EFD_SEMAPHORE
 	Ep        int32   // epoll: index in epolls
 	Pipe      int32   // pipe ends: index in pipes
+	Sock      int32   // fkSocket: index in socks
 	Gen       uint32  // bumped on every state change, for edge-triggered epoll
 	Node      fs.Node // fkFSFile, fkDevice: the file (fkFSFile holds an fs.Ref on it)
 	Off       uint64  // fkFSFile: byte offset (files) or ReadDir cookie (directories)
@@ -158,6 +160,8 @@ func closeFD(fd uint64) linux.Errno {
 			pipeClose(f)
 		case fkFSFile:
 			fs.Release(fsEnv(), f.Node)
+		case fkSocket:
+			sockClose(f)
 		}
 		files[fi] = file{}
 	}
@@ -223,6 +227,8 @@ func fileRead(f *file, p uintptr, n uintptr) (uintptr, linux.Errno) {
 		return fsRead(f, p, n)
 	case fkDevice:
 		return devRead(f, p, n)
+	case fkSocket:
+		return sockRead(f, p, n)
 	}
 	return 0, linux.EBADF
 }
@@ -241,6 +247,8 @@ func fileWrite(f *file, p uintptr, n uintptr) (uintptr, linux.Errno) {
 		return fsWrite(f, p, n)
 	case fkDevice:
 		return devWrite(f, p, n)
+	case fkSocket:
+		return sockWrite(f, p, n)
 	}
 	return 0, linux.EBADF
 }
@@ -370,6 +378,8 @@ func sysFstat(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		st.Rdev = 5<<8 | 1 // /dev/console
 	case fkPipeR, fkPipeW:
 		st.Mode = linux.S_IFIFO | 0600
+	case fkSocket:
+		st.Mode = linux.S_IFSOCK | 0777
 	default:
 		st.Mode = 0600 // anonymous inode
 	}

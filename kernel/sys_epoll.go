@@ -56,6 +56,8 @@ func readiness(f *file) uint32 {
 		return linux.EPOLLIN | linux.EPOLLOUT // null, zero, random... never wait
 	case fkPipeR, fkPipeW:
 		return pipeReadiness(f)
+	case fkSocket:
+		return sockReadiness(f)
 	case fkEventfd:
 		r := uint32(0)
 		if f.Count > 0 {

@@ -1,0 +1,224 @@
+package kernel
+
+// Sockets: a file kind (fkSocket), like pipes with addresses. Each socket has a state, a
+// receive ring (socket_ring.go) that its peer writes into, shutdown bits, a pending error
+// (SO_ERROR), a bound name, an accept queue when listening, and stored options. Epoll
+// readiness comes from this state, with the same generation-based edge triggering as
+// pipes (sockChanged bumps the file's Gen).
+//
+// Unix-domain sockets live here entirely (socket_unix.go). Internet sockets are not
+// implemented yet: socket(AF_INET/AF_INET6) gives EAFNOSUPPORT (docs/net-design.md has the
+// plan for the netstack service). Syscall glue: sys_socket.go.
+//
+// Every function here runs under the kernel lock.
+
+import (
+	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/mm"
+)
+
+const (
+	maxSockets  = 256
+	maxSockOpts = 12 // stored setsockopt values per socket
+)
+
+// Socket states. Legal transitions:
+//
+//	ssFree -> ssOpen            socket(2); or -> ssConnected for socketpair and accept's new socket
+//	ssOpen -> ssListening       listen(2) on a stream or seqpacket socket
+//	ssOpen -> ssConnected       connect(2)
+//	any    -> ssFree            the last file reference closes (sockRelease)
+const (
+	ssFree = iota
+	ssOpen
+	ssListening
+	ssConnected
+)
+
+// Shutdown bits: this side can no longer receive / send. A peer's close sets both.
+const (
+	shutRcv  = 1
+	shutSend = 2
+)
+
+type sockOpt struct {
+	Level, Name int32
+	Val, Val2   int32 // Val2: SO_LINGER's seconds
+}
+
+type socket struct {
+	State    uint8
+	Shut     uint8 // shutRcv|shutSend
+	PeerGone bool  // was connected and the peer has closed
+	Family   uint16
+	Type     uint16 // SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET
+	Proto    int32
+	File     int32 // file slot; -1 while waiting in an accept queue
+	Peer     int32 // connected peer's index; -1 = none
+	Err      linux.Errno
+
+	NameLen uint8 // bytes of Name in use (abstract names start with NUL); 0 = unbound
+	Name    [linux.UNIX_PATH_MAX]byte
+
+	// Accept queue (listening sockets): connected sockets not yet accepted, linked by Next.
+	QHead, QTail int32
+	QLen         int32
+	Backlog      int32
+	Next         int32
+
+	Rx   sockRing
+	Opts [maxSockOpts]sockOpt
+}
+
+var socks [maxSockets]socket
+
+// allocSocket takes a free slot and initializes it.
+func allocSocket(family, typ uint16, proto int32) (int32, linux.Errno) {
+	for i := range socks {
+		if socks[i].State == ssFree {
+			s := &socks[i]
+			*s = socket{State: ssOpen, Family: family, Type: typ, Proto: proto,
+				File: -1, Peer: -1, QHead: -1, QTail: -1, Next: -1}
+			return int32(i), 0
+		}
+	}
+	return 0, linux.ENFILE
+}
+
+// sockAllocRing gives s its receive ring's pages, if it has none yet.
+func sockAllocRing(s *socket) linux.Errno {
+	for s.Rx.N < sockRingPages {
+		pa, ok := frames.Alloc(mm.Identity{})
+		if !ok {
+			return linux.ENOBUFS
+		}
+		s.Rx.Pages[s.Rx.N] = uintptr(pa)
+		s.Rx.N++
+	}
+	return 0
+}
+
+// sockFree returns s's pages and slot. Its file (if any) is being freed by the caller.
+func sockFree(s *socket) {
+	for i := uint32(0); i < s.Rx.N; i++ {
+		frames.Free(uint64(s.Rx.Pages[i]), mm.Identity{})
+	}
+	*s = socket{}
+}
+
+// sockChanged records a state change of socket si: a new edge for epoll and a wake-up
+// for blocked readers and writers.
+func sockChanged(si int32) {
+	if si < 0 {
+		return
+	}
+	if fi := socks[si].File; fi >= 0 {
+		files[fi].Gen++
+	}
+	wakeEpollWaiters()
+}
+
+// sockRelease drops socket si: its file's last reference closed, or it was still in
+// the accept queue of a listener that closed. Queued connections die with it, and every
+// socket connected to it sees the peer gone.
+func sockRelease(si int32) {
+	s := &socks[si]
+	for q := s.QHead; q >= 0; {
+		next := socks[q].Next
+		sockRelease(q)
+		q = next
+	}
+	s.QHead, s.QTail, s.QLen = -1, -1, 0
+	for i := range socks {
+		p := &socks[i]
+		if p.State != ssFree && p.Peer == si {
+			p.Peer = -1
+			p.PeerGone = true
+			if p.Type != linux.SOCK_DGRAM {
+				p.Shut = shutRcv | shutSend
+			}
+			sockChanged(int32(i))
+		}
+	}
+	// Datagram senders may have waited for room in this socket's ring: nothing to wait for now.
+	sockFree(s)
+	wakeEpollWaiters()
+}
+
+// sockClose is closeFD's hook for the last reference to a socket file.
+func sockClose(f *file) { sockRelease(f.Sock) }
+
+// sockReadiness returns the EPOLL* bits that hold for socket file f now.
+func sockReadiness(f *file) uint32 {
+	s := &socks[f.Sock]
+	var r uint32
+	if s.Err != 0 {
+		r |= linux.EPOLLERR
+	}
+	if s.State == ssListening {
+		if s.QLen > 0 {
+			r |= linux.EPOLLIN | linux.EPOLLRDNORM
+		}
+		return r
+	}
+	if !s.Rx.empty() || s.Shut&shutRcv != 0 {
+		r |= linux.EPOLLIN | linux.EPOLLRDNORM
+	}
+	if s.Shut&shutRcv != 0 {
+		r |= linux.EPOLLRDHUP
+	}
+	if s.Shut == shutRcv|shutSend || s.Type != linux.SOCK_DGRAM && s.State == ssOpen {
+		r |= linux.EPOLLHUP
+	}
+	if sockWritable(s) {
+		r |= linux.EPOLLOUT | linux.EPOLLWRNORM
+	}
+	return r
+}
+
+// sockWritable reports whether a send would not block: there is room in the peer's
+// ring, or the send would fail at once.
+func sockWritable(s *socket) bool {
+	if s.Shut&shutSend != 0 || s.Peer < 0 {
+		return true // a send fails (EPIPE, ENOTCONN) or picks its destination itself
+	}
+	p := &socks[s.Peer]
+	if p.Shut&shutRcv != 0 {
+		return true
+	}
+	if s.Type == linux.SOCK_STREAM {
+		return p.Rx.space() > 0
+	}
+	return p.Rx.space() >= recordHdr+512 // room for a modest record
+}
+
+// sockSetOpt stores an option value for getsockopt to return.
+func sockSetOpt(s *socket, level, name, val, val2 int32) linux.Errno {
+	free := -1
+	for i := range s.Opts {
+		o := &s.Opts[i]
+		if o.Level == level && o.Name == name && (level|name) != 0 {
+			o.Val, o.Val2 = val, val2
+			return 0
+		}
+		if free < 0 && o.Level == 0 && o.Name == 0 {
+			free = i
+		}
+	}
+	if free < 0 {
+		return linux.ENOMEM
+	}
+	s.Opts[free] = sockOpt{Level: level, Name: name, Val: val, Val2: val2}
+	return 0
+}
+
+// sockGetOpt returns a stored option value, or ok=false.
+func sockGetOpt(s *socket, level, name int32) (val, val2 int32, ok bool) {
+	for i := range s.Opts {
+		o := &s.Opts[i]
+		if o.Level == level && o.Name == name && (level|name) != 0 {
+			return o.Val, o.Val2, true
+		}
+	}
+	return 0, 0, false
+}

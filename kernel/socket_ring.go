@@ -1,0 +1,176 @@
+package kernel
+
+// sockRing is a socket's receive buffer: a byte ring over up to sockRingPages pages that
+// need not be contiguous (frames from the kernel's allocator, identity-mapped, so a
+// page's physical address is also its kernel address). Stream sockets use it as a byte
+// stream; datagram and seqpacket sockets store records, each an 8-byte header
+// (length, sender socket) followed by the payload.
+//
+// The ring knows nothing about the allocator: the caller fills Pages, so host tests can
+// hand it pages of Go memory.
+
+import "unsafe"
+
+const (
+	sockRingPages = 16 // 64 KiB per direction
+	ringPageSize  = 4096
+	recordHdr     = 8 // datagram/seqpacket record header: length uint32, sender int32
+)
+
+type sockRing struct {
+	Pages [sockRingPages]uintptr // page addresses; 0 = not allocated
+	N     uint32                 // pages in use: capacity is N*ringPageSize
+	R, W  uint64                 // bytes ever taken and put; W-R are buffered
+	Recs  uint32                 // records buffered (record mode)
+	Hdr   [2]uint32              // scratch for a record header: the ring never moves, a stack might
+}
+
+func (r *sockRing) hdrAddr() uintptr { return uintptr(unsafe.Pointer(&r.Hdr)) }
+
+func (r *sockRing) size() uint64  { return uint64(r.N) * ringPageSize }
+func (r *sockRing) used() uint64  { return r.W - r.R }
+func (r *sockRing) space() uint64 { return r.size() - r.used() }
+func (r *sockRing) empty() bool   { return r.W == r.R }
+
+// reset empties the ring, keeping its pages.
+func (r *sockRing) reset() { r.R, r.W, r.Recs = 0, 0, 0 }
+
+// copyIn copies n bytes from src into the ring at byte position pos (no bounds checks).
+func (r *sockRing) copyIn(pos uint64, src, n uintptr) {
+	for n > 0 {
+		off := pos % r.size()
+		pg, in := off/ringPageSize, off%ringPageSize
+		chunk := uintptr(ringPageSize - in)
+		if chunk > n {
+			chunk = n
+		}
+		copyBytes(r.Pages[pg]+uintptr(in), src, chunk)
+		src += chunk
+		pos += uint64(chunk)
+		n -= chunk
+	}
+}
+
+// copyOut copies n bytes at byte position pos out of the ring to dst.
+func (r *sockRing) copyOut(pos uint64, dst, n uintptr) {
+	for n > 0 {
+		off := pos % r.size()
+		pg, in := off/ringPageSize, off%ringPageSize
+		chunk := uintptr(ringPageSize - in)
+		if chunk > n {
+			chunk = n
+		}
+		copyBytes(dst, r.Pages[pg]+uintptr(in), chunk)
+		dst += chunk
+		pos += uint64(chunk)
+		n -= chunk
+	}
+}
+
+// ioVecs is an array of struct iovec (linux.Iovec) at Base, Cnt long.
+type ioVecs struct {
+	Base uintptr
+	Cnt  int
+}
+
+func (v ioVecs) at(i int) (base, n uintptr) {
+	e := (*[2]uintptr)(unsafe.Pointer(v.Base + uintptr(i)*16))
+	return e[0], e[1]
+}
+
+func (v ioVecs) total() uintptr {
+	var t uintptr
+	for i := 0; i < v.Cnt; i++ {
+		_, n := v.at(i)
+		t += n
+	}
+	return t
+}
+
+// copyInV copies n bytes of v, starting skip bytes in, into the ring at position pos.
+func (r *sockRing) copyInV(pos uint64, v ioVecs, skip, n uintptr) {
+	for i := 0; i < v.Cnt && n > 0; i++ {
+		b, l := v.at(i)
+		if skip >= l {
+			skip -= l
+			continue
+		}
+		b, l, skip = b+skip, l-skip, 0
+		if l > n {
+			l = n
+		}
+		r.copyIn(pos, b, l)
+		pos += uint64(l)
+		n -= l
+	}
+}
+
+// copyOutV copies n bytes at ring position pos into v, starting skip bytes in.
+func (r *sockRing) copyOutV(pos uint64, v ioVecs, skip, n uintptr) {
+	for i := 0; i < v.Cnt && n > 0; i++ {
+		b, l := v.at(i)
+		if skip >= l {
+			skip -= l
+			continue
+		}
+		b, l, skip = b+skip, l-skip, 0
+		if l > n {
+			l = n
+		}
+		r.copyOut(pos, b, l)
+		pos += uint64(l)
+		n -= l
+	}
+}
+
+// putV appends up to n bytes of v (from skip bytes in) and returns how many fit.
+func (r *sockRing) putV(v ioVecs, skip, n uintptr) uintptr {
+	if sp := uintptr(r.space()); n > sp {
+		n = sp
+	}
+	r.copyInV(r.W, v, skip, n)
+	r.W += uint64(n)
+	return n
+}
+
+// takeV moves up to n bytes into v (from skip bytes in; peek: without consuming).
+func (r *sockRing) takeV(v ioVecs, skip, n uintptr, peek bool) uintptr {
+	if u := uintptr(r.used()); n > u {
+		n = u
+	}
+	r.copyOutV(r.R, v, skip, n)
+	if !peek {
+		r.R += uint64(n)
+	}
+	return n
+}
+
+// putRecordV appends v (n bytes in all) as one record from socket from, or reports false.
+func (r *sockRing) putRecordV(v ioVecs, n uintptr, from int32) bool {
+	if uint64(n)+recordHdr > r.space() {
+		return false
+	}
+	r.Hdr[0], r.Hdr[1] = uint32(n), uint32(from)
+	r.copyIn(r.W, r.hdrAddr(), recordHdr)
+	r.copyInV(r.W+recordHdr, v, 0, n)
+	r.W += recordHdr + uint64(n)
+	r.Recs++
+	return true
+}
+
+// takeRecordV moves the oldest record into v, at most n bytes, discarding the rest
+// unless peek; it returns the bytes copied, the record's length and its sender.
+func (r *sockRing) takeRecordV(v ioVecs, n uintptr, peek bool) (got, full uintptr, from int32) {
+	r.copyOut(r.R, r.hdrAddr(), recordHdr)
+	full, from = uintptr(r.Hdr[0]), int32(r.Hdr[1])
+	got = full
+	if got > n {
+		got = n
+	}
+	r.copyOutV(r.R+recordHdr, v, 0, got)
+	if !peek {
+		r.R += recordHdr + uint64(full)
+		r.Recs--
+	}
+	return got, full, from
+}
