@@ -265,6 +265,7 @@ func buildStack(top uintptr) uintptr {
 	}
 
 	auxv := [...]uintptr{
+		linux.AT_SYSINFO_EHDR, buildVDSO(),
 		linux.AT_PAGESZ, 4096,
 		linux.AT_CLKTCK, 100,
 		linux.AT_RANDOM, random,

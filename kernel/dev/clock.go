@@ -65,3 +65,9 @@ func Walltime() (sec int64, nsec int32) {
 	d := Nanotime() - clock.rtcNs
 	return clock.rtcSec + d/nsPerSec, int32(d % nsPerSec)
 }
+
+// ClockParams returns what Nanotime and Walltime compute from, for the vDSO's copy of
+// them: ns = ((TSC - tscBase) * nsMult) >> 32; wall ns = rtcSec*1e9 + ns - rtcNs.
+func ClockParams() (tscBase, nsMult uint64, rtcSec, rtcNs int64) {
+	return clock.tscBase, clock.nsMult, clock.rtcSec, clock.rtcNs
+}
