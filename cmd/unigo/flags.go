@@ -165,6 +165,7 @@ type vmFlags struct {
 	timeout timeoutFlag
 	qemu    string
 	initrd  string
+	net     netFlags
 	verbose bool
 }
 
@@ -182,6 +183,7 @@ func addVMFlags(fs *flag.FlagSet, v *vmFlags) {
 	fs.Var(&v.timeout, "timeout", "stop the VM after this `duration` and exit 124 (0: no limit)")
 	fs.StringVar(&v.qemu, "qemu", "", "QEMU binary `path` (default "+vmm.DefaultQEMU+" from PATH)")
 	fs.StringVar(&v.initrd, "initrd", "", "tar `archive` the guest sees as its read-only root file system")
+	addNetFlags(fs, &v.net)
 	fs.BoolVar(&v.verbose, "verbose", false, "print the commands unigo runs, the accelerator choice and QEMU's stderr")
 	fs.BoolVar(&v.verbose, "v", false, "same as --verbose")
 }

@@ -49,6 +49,10 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 	if err != nil {
 		return 0, err
 	}
+	netCfg, err := vf.net.resolve()
+	if err != nil {
+		return 0, err
+	}
 	accel, why, err := vmm.ResolveAccel(vf.accel.val)
 	if err != nil {
 		return 0, err
@@ -119,6 +123,7 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 		CPUs:     int(vf.cpus),
 		Image:    image,
 		Cmdline:  cmdline,
+		Net:      netCfg,
 		Initrd:   initrd,
 	})
 	if err != nil {

@@ -47,6 +47,8 @@ type Config struct {
 	// Initrd, if set, is a tar archive QEMU loads as the PVH boot module;
 	// the kernel serves it as the read-only root file system.
 	Initrd string
+	// Net is the guest's network device and configuration (none when Mode is "").
+	Net Net
 }
 
 // Command returns QEMU's argv for cfg. It is the only place a QEMU command
@@ -81,6 +83,14 @@ func Command(cfg Config) ([]string, error) {
 	if cfg.Image == "" {
 		return nil, fmt.Errorf("no image")
 	}
+	if err := cfg.Net.Check(); err != nil {
+		return nil, err
+	}
+	cmdline := cfg.Cmdline
+	if o := cfg.Net.KernelOptions(); len(o) > 0 {
+		// Kernel options may follow the program's tokens (docs/cmdline.md).
+		cmdline += " " + strings.Join(o, " ")
+	}
 	qemu := cfg.QEMU
 	if qemu == "" {
 		qemu = DefaultQEMU
@@ -101,9 +111,10 @@ func Command(cfg Config) ([]string, error) {
 		"-serial", "chardev:con",
 		"-device", fmt.Sprintf("isa-debug-exit,iobase=%#x,iosize=2", DebugExitPort),
 		"-kernel", cfg.Image,
-		"-append", cfg.Cmdline,
+		"-append", cmdline,
 	}
 	argv = append(argv, deviceArgs(cfg.Machine)...)
+	argv = append(argv, cfg.Net.qemuArgs(cfg.Machine)...)
 	if cfg.Initrd != "" {
 		argv = append(argv, "-initrd", cfg.Initrd)
 	}
