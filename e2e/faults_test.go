@@ -66,3 +66,11 @@ func TestCryptoRandHasEntropy(t *testing.T) {
 	wantMatch(t, r, `^read 2 x 1024 KiB: byte counts \d+\.\.\d+ \(expected 4096\), chi-square [\d.]+, equal offsets \d+$`)
 	wantPass(t, r, "random")
 }
+
+// TestBadSyscallPointersGetEFAULT passes syscalls pointers into page 0: each must fail with
+// EFAULT, as on Linux, instead of faulting the kernel.
+func TestBadSyscallPointersGetEFAULT(t *testing.T) {
+	r := runProg(t, opts{}, "efault", nil)
+	wantExit(t, r, 0)
+	wantPass(t, r, "efault")
+}

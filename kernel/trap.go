@@ -106,6 +106,10 @@ func kernelTrap(tf *TrapFrame) {
 		if holdsKernel() && demandFault(cr2, tf.ErrCode&pfWrite != 0) {
 			return
 		}
+		if holdsKernel() && badUserPointer(c, cr2) {
+			abortSyscall(c, tf)
+			return
+		}
 		kernelFault(tf, cr2)
 	case vecShootdown:
 		flushTLBAck(c)

@@ -229,3 +229,20 @@ TEXT ·swtch(SB), NOSPLIT, $0-16
 	MOVQ BX, SP
 	POPQ BP
 	RET
+
+// func syscallFaultReturn()
+// Where a syscall continues after its handler faulted on an application pointer (see
+// efault.go): SP is the thread's TrapFrame, the kernel lock is held.
+TEXT ·syscallFaultReturn(SB), NOSPLIT|NOFRAME, $0
+	MOVQ SP, AX
+	SUBQ $16, SP
+	MOVQ AX, 0(SP)                       // syscallAborted(tf *TrapFrame)
+	CALL ·syscallAborted(SB)
+	ADDQ $16, SP
+	JMP ·trapReturn(SB)
+
+// func addrSyscallFaultReturn() uintptr
+TEXT ·addrSyscallFaultReturn(SB), NOSPLIT, $0-8
+	LEAQ ·syscallFaultReturn(SB), AX
+	MOVQ AX, ret+0(FP)
+	RET
