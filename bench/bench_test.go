@@ -104,6 +104,62 @@ func fakeResults() *Results {
 	}
 }
 
+func TestInRound(t *testing.T) {
+	for _, c := range []struct {
+		n     int
+		share float64
+		want  string
+	}{
+		{20, 0.5, "x.x.x.x.x.x.x.x.x.x."},
+		{5, 0.5, "xx.x."},
+		{5, 0, "xxxxx"},
+		{1, 0.5, "x"},
+		{10, 0.25, "x..x..x..."},
+	} {
+		got := ""
+		for i := 0; i < c.n; i++ {
+			if inRound(i, c.n, c.share) {
+				got += "x"
+			} else {
+				got += "."
+			}
+		}
+		if got != c.want {
+			t.Errorf("inRound(n %d, share %v) = %s, want %s", c.n, c.share, got, c.want)
+		}
+	}
+}
+
+func TestDerived(t *testing.T) {
+	samples := map[string]map[string][]float64{
+		"unigo": {"parallel@1cpu": {1000, 1100, 900}, "parallel@2cpu": {500, 450, 550}, "files_seq_write": {600}},
+		"linux": {"parallel@1cpu": {800}, "parallel@2cpu": {500}, "files_seq_write": {100}},
+	}
+	figs := derive(collect(samples))
+	var keys []string
+	by := map[string]Figure{}
+	for _, f := range figs {
+		keys = append(keys, f.Key)
+		by[f.Key] = f
+	}
+	if got := strings.Join(keys, " "); got != "parallel@1cpu parallel@2cpu parallel.speedup files_seq_write" {
+		t.Fatalf("rows %s", got)
+	}
+	sp := by["parallel.speedup"]
+	if sp.Unigo.Median != 2 || sp.Linux.Median != 1.6 || sp.Ratio != 1.25 || sp.Derived == "" {
+		t.Errorf("speedup %+v %+v ratio %v", sp.Unigo, sp.Linux, sp.Ratio)
+	}
+	if w := by["files_seq_write"]; w.Ratio != 6 || !w.HigherIsBetter {
+		t.Errorf("files_seq_write ratio %v (a rate: unigo ÷ Linux)", w.Ratio)
+	}
+	md := (&Results{Conditions: Conditions{Runs: 3}, Figures: figs}).Markdown()
+	for _, want := range []string{"| parallel: speedup from 1 to 2 vCPUs (1-vCPU median ÷ 2-vCPU median) | 2.00× | 1.60× | 1.25× |", "(MiB/s), 1 runs | 600 | 100 | 6.00× |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
+
 func TestReport(t *testing.T) {
 	r := fakeResults()
 	if len(r.Figures) != 3 || r.Figures[0].Key != "hello.first_line" || r.Figures[0].Unigo.Median != 120 {
@@ -169,7 +225,8 @@ func TestSmoke(t *testing.T) {
 			have[f.Key] = true
 		}
 	}
-	for _, k := range []string{"hello.first_line", "hello.exit", "getpid", "pipe_rw", "time_now", "goroutine_pingpong", "chan_handoff", "mutex_contended", "gc_churn"} {
+	for _, k := range []string{"hello.first_line", "hello.exit", "getpid", "pipe_rw", "time_now", "goroutine_pingpong", "chan_handoff", "mutex_contended", "gc_churn",
+		"hello.first_line@4cpu", "hello.first_line.4v1", "parallel@1cpu", "parallel@2cpu", "parallel.speedup", "files_seq_write", "files_seq_read", "files_fsync_4k"} {
 		if !have[k] {
 			t.Errorf("results.json: no figure %q for both sides", k)
 		}

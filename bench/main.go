@@ -16,33 +16,38 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/unigo-os/unigo/internal/vmm"
 )
 
 type suite struct {
-	n        int
-	quick    bool
-	accel    string
-	machine  string
-	mem      int // MiB for the timed runs
-	maxMem   int // upper end of the bisection
-	memStep  int // bisection resolution, MiB
-	retries  int
-	qemu     string
-	cache    string
-	out      string
-	root     string
-	verbose  bool
-	only     map[string]bool
-	retried  map[string]int
-	attempts map[string]int
-	failures []string
-	log      func(string)
+	n       int
+	quick   bool
+	accel   string
+	machine string
+	mem     int // MiB for the timed runs
+	maxMem  int // upper end of the bisection
+	memStep int // bisection resolution, MiB
+	retries int
+	qemu    string
+	cache   string
+	out     string
+	root    string
+	verbose bool
+	// linuxCmdline is the Linux side's command line before "--".
+	linuxCmdline string
+	only         map[string]bool
+	retried      map[string]int
+	attempts     map[string]int
+	failures     []string
+	log          func(string)
 }
 
 func (s *suite) logf(format string, a ...any) {
@@ -128,6 +133,7 @@ func (s *suite) Main() (*Results, error) {
 	if err != nil {
 		return nil, fmt.Errorf("linux kernel: %v", err)
 	}
+	s.setLinuxCmdline()
 	img, initBin, initrd, err := s.buildGuests()
 	if err != nil {
 		return nil, err
@@ -136,7 +142,13 @@ func (s *suite) Main() (*Results, error) {
 	rand.Read(seed)
 	unigo := &side{name: "unigo", kernel: img, cmdline: func(w Workload) string {
 		// docs/cmdline.md; every argument here is made of plain bytes.
-		c := "unigo.seed=" + hex.EncodeToString(seed) + " -- arg=guest arg=" + w.Name()
+		// unigo.cpus=N (vmm.KernelOptions) starts the other CPUs: microvm
+		// without ACPI has no table that lists them.
+		c := "unigo.seed=" + hex.EncodeToString(seed)
+		for _, o := range vmm.KernelOptions(w.CPUs()) {
+			c += " " + o
+		}
+		c += " -- arg=guest arg=" + w.Name()
 		for _, a := range w.Args() {
 			c += " arg=" + a
 		}
@@ -144,7 +156,7 @@ func (s *suite) Main() (*Results, error) {
 	}}
 	linux := &side{name: "linux", kernel: k.Boot, initrd: initrd, cmdline: func(w Workload) string {
 		// Arguments after "--" go to /init's argv.
-		return linuxCmdline + " -- linux " + strings.Join(append([]string{w.Name()}, w.Args()...), " ")
+		return s.linuxCmdline + " -- linux " + strings.Join(append([]string{w.Name()}, w.Args()...), " ")
 	}}
 	sides := []*side{unigo, linux}
 
@@ -160,18 +172,23 @@ func (s *suite) Main() (*Results, error) {
 	}
 	var wls []Workload
 	for _, w := range defaultWorkloads() {
-		if s.only == nil || s.only[w.Name()] {
+		if s.only == nil || s.only[w.Name()] || s.only[w.ID()] {
 			wls = append(wls, w)
 		}
 	}
 	samples := map[string]map[string][]float64{"unigo": {}, "linux": {}}
+	done := map[string]int{} // runs so far per workload ID
 	for i := 0; i < s.n; i++ {
 		s.logf("round %d/%d", i+1, s.n)
 		for _, w := range wls {
+			if !inRound(i, s.n, w.Share()) {
+				continue
+			}
 			order := sides
-			if i%2 == 1 { // alternate who goes first
+			if done[w.ID()]%2 == 1 { // alternate who goes first
 				order = []*side{linux, unigo}
 			}
+			done[w.ID()]++
 			for _, sd := range order {
 				s.attempts[sd.name]++
 				r, err := s.run(sd, w, s.mem)
@@ -179,13 +196,13 @@ func (s *suite) Main() (*Results, error) {
 					return nil, err
 				}
 				if !r.Passed {
-					msg := fmt.Sprintf("%s %s run %d failed (status %d, timed out %v):\n%s", sd.name, w.Name(), i+1, r.Status, r.TimedOut, tail(r.Output, 15))
+					msg := fmt.Sprintf("%s %s run %d failed (status %d, timed out %v):\n%s", sd.name, w.ID(), i+1, r.Status, r.TimedOut, tail(r.Output, 15))
 					s.failures = append(s.failures, msg)
 					s.logf("%s", msg)
 					continue
 				}
 				if s.verbose {
-					s.logf("  %s %s: first line %.0f ms, exit %.0f ms", sd.name, w.Name(), ms(r.FirstLine), ms(r.Exit))
+					s.logf("  %s %s: first line %.0f ms, exit %.0f ms", sd.name, w.ID(), ms(r.FirstLine), ms(r.Exit))
 				}
 				for _, smp := range append(w.Figures(r), r.Samples...) {
 					samples[sd.name][smp.Figure] = append(samples[sd.name][smp.Figure], smp.Value)
@@ -193,7 +210,7 @@ func (s *suite) Main() (*Results, error) {
 			}
 		}
 	}
-	res.Figures = collect(samples)
+	res.Figures = derive(collect(samples))
 	if s.memStep > 0 {
 		for _, w := range wls {
 			if !w.MinMem() {
@@ -226,10 +243,33 @@ func (s *suite) Main() (*Results, error) {
 	return res, nil
 }
 
+// inRound says whether round i of n runs a workload with the given share
+// of the rounds (Workload.Share): ceil(share*n) runs spread evenly, starting
+// with round 0.
+func inRound(i, n int, share float64) bool {
+	runs := int(math.Ceil(share * float64(n)))
+	if share <= 0 || runs >= n {
+		return true
+	}
+	ceil := func(a int) int { return (a + n - 1) / n }
+	return ceil(i*runs) != ceil((i+1)*runs)
+}
+
 // linuxCmdline is the Linux side's kernel command line before "--". No
 // modules are needed for workloads without a network. (Adding "acpi=off pci=off"
-// made boots on microvm,acpi=off hang.)
+// made boots on microvm,acpi=off hang.) Under TCG, setLinuxCmdline adds
+// tsc_early_khz= (tsc_amd64.go).
 const linuxCmdline = "console=ttyS0 quiet panic=-1"
+
+func (s *suite) setLinuxCmdline() {
+	s.linuxCmdline = linuxCmdline
+	if s.accel != "tcg" {
+		return // KVM gives Linux kvm-clock and the TSC frequency
+	}
+	if k := hostTSCkHz(); k > 0 {
+		s.linuxCmdline += fmt.Sprintf(" tsc_early_khz=%d", k)
+	}
+}
 
 // bisectMem finds the smallest memory in MiB (to s.memStep) at which w
 // passes on sd, between 0 (assumed to fail) and s.maxMem. It returns 0 if w
@@ -283,9 +323,10 @@ func (s *suite) conditions(k *linuxKernel) Conditions {
 		GoVersion:     runtime.Version(),
 		LinuxPackage:  k.Package + " " + k.Version,
 		LinuxBoot:     k.BootNote,
-		LinuxCmdline:  linuxCmdline,
-		QEMUArgs:      strings.Join(s.qemuArgs(s.mem), " "),
-		GuestCPUs:     1,
+		LinuxCmdline:  s.linuxCmdline,
+		QEMUArgs:      strings.Join(s.qemuArgs(s.mem, 1), " "),
+		QEMUArgsSMP:   strings.Join(s.qemuArgs(s.mem, 2), " "),
+		GuestCPUs:     "1 unless a row says otherwise",
 		TimeoutPolicy: fmt.Sprintf("per-run timeout per workload, up to %d retries of a run that timed out", s.retries),
 		LoadAvgStart:  loadAvg(),
 	}

@@ -15,21 +15,32 @@ type figure struct {
 	order int
 	label string
 	unit  string
+	// rate: higher is better (MiB/s, ops/s, speedups), so the ratio is
+	// unigo ÷ Linux; otherwise (times, sizes) it is Linux ÷ unigo. Either
+	// way a ratio above 1 means unigo is better.
+	rate bool
 }
 
 // figures are the rows, by key. Keys of guest metrics match the names the
 // guest prints (bench/guest).
 var figures = map[string]figure{
-	"hello.first_line":   {0, "hello: QEMU start → first line", "ms"},
-	"hello.exit":         {1, "hello: QEMU start → QEMU exited", "ms"},
-	"getpid":             {10, "syscall.Getpid", "ns/op"},
-	"pipe_rw":            {11, "pipe write+read round trip, 1 byte (for read of /dev/zero)", "ns/op"},
-	"time_now":           {12, "time.Now", "ns/op"},
-	"goroutine_pingpong": {13, "goroutine ping-pong, unbuffered channels", "ns/round trip"},
-	"chan_handoff":       {14, "channel handoff, buffered (128)", "ns/item"},
-	"mutex_contended":    {15, "sync.Mutex, 4 goroutines contending", "ns/lock"},
-	"gc_churn":           {20, "GC churn: 256 MiB in 16 B–8 KiB objects", "ms"},
-	"gc_cycles":          {21, "GC cycles during the churn", "cycles"},
+	"hello.first_line":      {0, "hello: QEMU start → first line", "ms", false},
+	"hello.exit":            {1, "hello: QEMU start → QEMU exited", "ms", false},
+	"hello.first_line@4cpu": {2, "hello, 4 vCPUs: QEMU start → first line", "ms", false},
+	"hello.exit@4cpu":       {3, "hello, 4 vCPUs: QEMU start → QEMU exited", "ms", false},
+	"getpid":                {10, "syscall.Getpid", "ns/op", false},
+	"pipe_rw":               {11, "pipe write+read round trip, 1 byte (for read of /dev/zero)", "ns/op", false},
+	"time_now":              {12, "time.Now", "ns/op", false},
+	"goroutine_pingpong":    {13, "goroutine ping-pong, unbuffered channels", "ns/round trip", false},
+	"chan_handoff":          {14, "channel handoff, buffered (128)", "ns/item", false},
+	"mutex_contended":       {15, "sync.Mutex, 4 goroutines contending", "ns/lock", false},
+	"gc_churn":              {20, "GC churn: 256 MiB in 16 B–8 KiB objects", "ms", false},
+	"gc_cycles":             {21, "GC cycles during the churn", "cycles", false},
+	"parallel@1cpu":         {30, "parallel: SHA-256 of 64 × 64 KiB blocks, 4 rounds, GOMAXPROCS goroutines, 1 vCPU", "ms", false},
+	"parallel@2cpu":         {31, "parallel: the same, 2 vCPUs", "ms", false},
+	"files_seq_write":       {40, "files (tmpfs at /tmp, not a volume yet): sequential write of 32 MiB in 1 MiB writes + fsync", "MiB/s", true},
+	"files_seq_read":        {41, "files (tmpfs): sequential read of it back", "MiB/s", true},
+	"files_fsync_4k":        {42, "files (tmpfs): 4 KiB append + fsync, 4096 times", "ops/s", true},
 }
 
 // Stats summarizes the samples of one figure on one side.
@@ -45,12 +56,84 @@ type Stats struct {
 
 // Figure is one row: both sides and the ratio of their medians.
 type Figure struct {
-	Key   string  `json:"key"`
-	Label string  `json:"label"`
-	Unit  string  `json:"unit"`
-	Unigo *Stats  `json:"unigo,omitempty"`
-	Linux *Stats  `json:"linux,omitempty"`
-	Ratio float64 `json:"linux_over_unigo,omitempty"` // Linux median / unigo median
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	Unit  string `json:"unit"`
+	Unigo *Stats `json:"unigo,omitempty"`
+	Linux *Stats `json:"linux,omitempty"`
+	// Ratio is Linux's median ÷ unigo's for times and sizes, unigo's ÷
+	// Linux's for rates (HigherIsBetter): above 1, unigo is better.
+	Ratio          float64 `json:"ratio,omitempty"`
+	HigherIsBetter bool    `json:"higher_is_better,omitempty"`
+	// Derived, if set, says how the row was computed from two others (each
+	// side's Stats then has N 0 and only Median set).
+	Derived string `json:"derived,omitempty"`
+}
+
+// derivedFigure is a row computed from the medians of two others, on each
+// side: num ÷ den.
+type derivedFigure struct {
+	key, label, num, den string
+	order                int
+	rate                 bool
+}
+
+var derivedFigures = []derivedFigure{
+	{"hello.first_line.4v1", "hello: first line at 4 vCPUs ÷ at 1 vCPU (median ÷ median)", "hello.first_line@4cpu", "hello.first_line", 4, false},
+	{"parallel.speedup", "parallel: speedup from 1 to 2 vCPUs (1-vCPU median ÷ 2-vCPU median)", "parallel@1cpu", "parallel@2cpu", 32, true},
+}
+
+// derive appends the derived rows whose two sources are in figs, in table
+// order.
+func derive(figs []Figure) []Figure {
+	byKey := map[string]*Figure{}
+	for i := range figs {
+		byKey[figs[i].Key] = &figs[i]
+	}
+	out := append([]Figure(nil), figs...)
+	for _, d := range derivedFigures {
+		n, m := byKey[d.num], byKey[d.den]
+		if n == nil || m == nil {
+			continue
+		}
+		f := Figure{Key: d.key, Label: d.label, Unit: "×", HigherIsBetter: d.rate,
+			Derived: "median of " + d.num + " ÷ median of " + d.den}
+		q := func(a, b *Stats) *Stats {
+			if a == nil || b == nil || b.Median == 0 {
+				return nil
+			}
+			return &Stats{Median: a.Median / b.Median}
+		}
+		f.Unigo, f.Linux = q(n.Unigo, m.Unigo), q(n.Linux, m.Linux)
+		f.Ratio = ratio(f.Unigo, f.Linux, d.rate)
+		out = append(out, f)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return order(out[i].Key) < order(out[j].Key) })
+	return out
+}
+
+func order(key string) int {
+	if f, ok := figures[key]; ok {
+		return f.order
+	}
+	for _, d := range derivedFigures {
+		if d.key == key {
+			return d.order
+		}
+	}
+	return 1 << 20
+}
+
+// ratio is the ratio of the medians, oriented so that above 1 means unigo
+// is better; 0 if either side is missing.
+func ratio(u, l *Stats, rate bool) float64 {
+	if u == nil || l == nil || u.Median <= 0 || l.Median <= 0 {
+		return 0
+	}
+	if rate {
+		return u.Median / l.Median
+	}
+	return l.Median / u.Median
 }
 
 // MinMem is the smallest --mem (MiB) at which a workload passed; 0 means it
@@ -84,7 +167,8 @@ type Conditions struct {
 	QEMUArgs      string  `json:"qemu_args"`
 	HostCPUs      int     `json:"host_cpus"`
 	HostCPU       string  `json:"host_cpu"`
-	GuestCPUs     int     `json:"guest_cpus"`
+	GuestCPUs     string  `json:"guest_cpus"`
+	QEMUArgsSMP   string  `json:"qemu_args_2cpu"`
 	GoVersion     string  `json:"go"`
 	LinuxPackage  string  `json:"linux_package"`
 	LinuxBoot     string  `json:"linux_boot"`
@@ -131,10 +215,8 @@ func collect(samples map[string]map[string][]float64) []Figure {
 		if u == nil && l == nil {
 			continue
 		}
-		fg := Figure{Key: key, Label: f.label, Unit: f.unit, Unigo: u, Linux: l}
-		if u != nil && l != nil && u.Median > 0 {
-			fg.Ratio = l.Median / u.Median
-		}
+		fg := Figure{Key: key, Label: f.label, Unit: f.unit, Unigo: u, Linux: l, HigherIsBetter: f.rate}
+		fg.Ratio = ratio(u, l, f.rate)
 		out = append(out, fg)
 	}
 	sort.Slice(out, func(i, j int) bool { return figures[out[i].Key].order < figures[out[j].Key].order })
@@ -153,14 +235,29 @@ func num(v float64) string {
 	}
 }
 
-func cell(s *Stats) string {
+func cell(s *Stats, unit string) string {
 	if s == nil {
 		return "—"
 	}
-	if s.N == 1 {
+	if unit == "×" {
+		return fmt.Sprintf("%.2f×", s.Median)
+	}
+	if s.N <= 1 {
 		return num(s.Median)
 	}
 	return fmt.Sprintf("%s (%s–%s)", num(s.Median), num(s.Min), num(s.Max))
+}
+
+// runs is the number of runs behind a row (the larger side's, 0 for a
+// derived row).
+func runs(f Figure) int {
+	n := 0
+	for _, s := range []*Stats{f.Unigo, f.Linux} {
+		if s != nil && s.N > n {
+			n = s.N
+		}
+	}
+	return n
 }
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
@@ -173,14 +270,21 @@ func (r *Results) Markdown() string {
 	if c.Accel == "kvm" {
 		acc = "KVM"
 	}
-	fmt.Fprintf(&b, "| QEMU %s, -M %s, %d MiB, 1 vCPU, median (min–max) of %d runs | unigo | Linux VM | Linux ÷ unigo |\n", acc, c.Machine, c.MemMiB, c.Runs)
+	fmt.Fprintf(&b, "| QEMU %s, -M %s, %d MiB, 1 vCPU unless stated, median (min–max) of %d runs | unigo | Linux VM | ratio (> 1: unigo better) |\n", acc, c.Machine, c.MemMiB, c.Runs)
 	b.WriteString("|---|---:|---:|---:|\n")
 	for _, f := range r.Figures {
 		ratio := "—"
 		if f.Ratio > 0 {
 			ratio = fmt.Sprintf("%.2f×", f.Ratio)
 		}
-		fmt.Fprintf(&b, "| %s (%s) | %s | %s | %s |\n", f.Label, f.Unit, cell(f.Unigo), cell(f.Linux), ratio)
+		label := f.Label
+		if f.Unit != "×" {
+			label += " (" + f.Unit + ")"
+		}
+		if n := runs(f); n > 0 && n != c.Runs {
+			label += fmt.Sprintf(", %d runs", n)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", label, cell(f.Unigo, f.Unit), cell(f.Linux, f.Unit), ratio)
 	}
 	for _, m := range r.MinMem {
 		mm := func(v int) string {
@@ -195,14 +299,18 @@ func (r *Results) Markdown() string {
 		}
 		fmt.Fprintf(&b, "| smallest --mem at which %s passes (step %d MiB) | %s | %s | %s |\n", m.Workload, m.Step, mm(m.Unigo), mm(m.Linux), ratio)
 	}
-	s := r.Sizes
-	lt := s.LinuxKernel + s.LinuxInitramfs
-	fmt.Fprintf(&b, "| image size: unigo image vs kernel as booted + initramfs.gz | %s | %s + %s = %s | %.2f× |\n",
-		mib(s.UnigoImage), mib(s.LinuxKernel), mib(s.LinuxInitramfs), mib(lt), float64(lt)/float64(s.UnigoImage))
-	if s.LinuxBzImage != s.LinuxKernel {
-		fmt.Fprintf(&b, "| image size: unigo image vs bzImage + initramfs.gz | %s | %s | %.2f× |\n",
-			mib(s.UnigoImage), mib(s.LinuxBzImage+s.LinuxInitramfs), float64(s.LinuxBzImage+s.LinuxInitramfs)/float64(s.UnigoImage))
+	if s := r.Sizes; s.UnigoImage > 0 {
+		lt := s.LinuxKernel + s.LinuxInitramfs
+		fmt.Fprintf(&b, "| image size: unigo image vs kernel as booted + initramfs.gz | %s | %s + %s = %s | %.2f× |\n",
+			mib(s.UnigoImage), mib(s.LinuxKernel), mib(s.LinuxInitramfs), mib(lt), float64(lt)/float64(s.UnigoImage))
+		if s.LinuxBzImage != s.LinuxKernel {
+			fmt.Fprintf(&b, "| image size: unigo image vs bzImage + initramfs.gz | %s | %s | %.2f× |\n",
+				mib(s.UnigoImage), mib(s.LinuxBzImage+s.LinuxInitramfs), float64(s.LinuxBzImage+s.LinuxInitramfs)/float64(s.UnigoImage))
+		}
 	}
+	b.WriteString("\nThe ratio is Linux ÷ unigo for times and sizes and unigo ÷ Linux for rates (MiB/s, ops/s, speedups), so above 1 unigo is better. ")
+	b.WriteString("The files rows use a tmpfs at /tmp on both sides (unigo's default one; Linux's /init mounts one of the same 64 MiB), because unigo has no persistent volumes yet (issue 4); they measure neither a disk nor virtio-blk. ")
+	b.WriteString("Rows with vCPUs > 1 run with `-smp N -accel tcg,thread=multi` on both sides (and `unigo.cpus=N` on unigo).\n")
 	fmt.Fprintf(&b, "\nConditions: %s; host %s, %d cores (guests and harness share them); %s.\n", c.QEMU, c.HostCPU, c.HostCPUs, c.GoVersion)
 	fmt.Fprintf(&b, "Linux: %s, %s, command line `%s`; /init is the same Go program (static).\n", c.LinuxPackage, c.LinuxBoot, c.LinuxCmdline)
 	if c.LoadAvgStart != "" {

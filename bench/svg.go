@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // SVG draws the boot-time distributions of the hello workload: one row per
@@ -17,25 +18,30 @@ func (r *Results) SVG() string {
 		color string
 	}
 	var rows []row
-	for _, key := range []string{"hello.first_line", "hello.exit"} {
+	for _, key := range []string{"hello.first_line", "hello.exit", "hello.first_line@4cpu", "hello.exit@4cpu"} {
 		for _, f := range r.Figures {
 			if f.Key != key {
 				continue
 			}
 			what := "first line"
-			if key == "hello.exit" {
+			if strings.HasPrefix(key, "hello.exit") {
 				what = "QEMU exited"
 			}
+			uc, lc := "#1f77b4", "#d95f02"
+			if strings.HasSuffix(key, "@4cpu") {
+				what += ", 4 vCPUs"
+				uc, lc = "#6a51a3", "#a6761d"
+			}
 			if f.Unigo != nil {
-				rows = append(rows, row{"unigo: " + what, f.Unigo, "#1f77b4"})
+				rows = append(rows, row{"unigo: " + what, f.Unigo, uc})
 			}
 			if f.Linux != nil {
-				rows = append(rows, row{"Linux VM: " + what, f.Linux, "#d95f02"})
+				rows = append(rows, row{"Linux VM: " + what, f.Linux, lc})
 			}
 		}
 	}
 	const (
-		W, left, right, top, rowH = 760, 170, 30, 50, 44
+		W, left, right, top, rowH = 800, 210, 30, 50, 44
 	)
 	H := top + rowH*len(rows) + 50
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -62,9 +68,9 @@ func (r *Results) SVG() string {
 	c := r.Conditions
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">`+"\n", W, H, W, H)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
-	fmt.Fprintf(&b, `<text x="%d" y="20" font-size="14" font-weight="bold">%s</text>`+"\n", left-160,
-		esc(fmt.Sprintf("hello: QEMU start to first line and to exit, %d runs each (log scale)", c.Runs)))
-	fmt.Fprintf(&b, `<text x="%d" y="37" fill="#555">%s</text>`+"\n", left-160,
+	fmt.Fprintf(&b, `<text x="%d" y="20" font-size="14" font-weight="bold">%s</text>`+"\n", 10,
+		esc("hello: QEMU start to first line and to exit, 1 and 4 vCPUs (log scale)"))
+	fmt.Fprintf(&b, `<text x="%d" y="37" fill="#555">%s</text>`+"\n", 10,
 		esc(fmt.Sprintf("QEMU %s, -M %s, %d MiB, same program; dots = runs, bar = median", c.Accel, c.Machine, c.MemMiB)))
 	axisY := top + rowH*len(rows)
 	for d := lmin; d <= lmax; d++ {

@@ -32,7 +32,8 @@ type VM struct {
 // Run is one finished VM run.
 type Run struct {
 	Side      string
-	Workload  string
+	Workload  string // Workload.ID
+	CPUs      int
 	Mem       int
 	FirstLine time.Duration // QEMU start -> the program's first line
 	Exit      time.Duration // QEMU start -> QEMU exited
@@ -44,19 +45,26 @@ type Run struct {
 	Output    string
 }
 
-// qemuArgs is the part of the QEMU command line both sides share.
-func (s *suite) qemuArgs(mem int) []string {
+// qemuArgs is the part of the QEMU command line both sides share. With more
+// than one vCPU under TCG both sides get multi-threaded TCG, as `unigo run
+// --cpus N` does (internal/vmm: Command), so the vCPUs really run in
+// parallel on the host's cores.
+func (s *suite) qemuArgs(mem, cpus int) []string {
+	// microvm with its ACPI tables: Linux finds the vCPUs other than the
+	// first only in the ACPI MADT (microvm has no MP table), so with
+	// acpi=off a Linux VM with -smp 4 runs on one CPU. unigo's kernel takes
+	// the count from unigo.cpus and ignores ACPI, and needs no virtio-mmio
+	// device here, so both sides use the same machine.
 	m := s.machine
-	if m == "microvm" {
-		// unigo needs acpi=off (virtio-mmio devices on the command line);
-		// Linux boots with it too, so both sides use it.
-		m = "microvm,acpi=off"
-	}
 	cpu := "max"
 	if s.accel == "kvm" {
 		cpu = "host"
 	}
-	return []string{"-M", m, "-accel", s.accel, "-cpu", cpu, "-m", strconv.Itoa(mem) + "M", "-smp", "1",
+	accel := s.accel
+	if accel == "tcg" && cpus > 1 {
+		accel += ",thread=multi"
+	}
+	return []string{"-M", m, "-accel", accel, "-cpu", cpu, "-m", strconv.Itoa(mem) + "M", "-smp", strconv.Itoa(cpus),
 		"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
 		"-chardev", "stdio,id=con,signal=off", "-serial", "chardev:con",
 		"-device", "isa-debug-exit,iobase=0x501,iosize=2"}
@@ -68,7 +76,7 @@ func (s *suite) runOnce(sd *side, w Workload, mem int) (*Run, error) {
 	if w.Net() {
 		return nil, errors.New(w.Name() + ": network workloads are not supported yet (issue 3)")
 	}
-	argv := append(s.qemuArgs(mem), "-kernel", sd.kernel, "-append", sd.cmdline(w))
+	argv := append(s.qemuArgs(mem, w.CPUs()), "-kernel", sd.kernel, "-append", sd.cmdline(w))
 	if sd.initrd != "" {
 		argv = append(argv, "-initrd", sd.initrd)
 	}
@@ -82,7 +90,7 @@ func (s *suite) runOnce(sd *side, w Workload, mem int) (*Run, error) {
 	}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	r := &Run{Side: sd.name, Workload: w.Name(), Mem: mem, Metrics: map[string]float64{}}
+	r := &Run{Side: sd.name, Workload: w.ID(), CPUs: w.CPUs(), Mem: mem, Metrics: map[string]float64{}}
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -194,7 +202,7 @@ func (s *suite) runRetries(sd *side, w Workload, mem, retries int) (*Run, error)
 			return r, nil
 		}
 		s.retried[sd.name]++
-		s.logf("  %s %s (%d MiB): no exit after %v, retrying (%d)", sd.name, w.Name(), mem, w.Timeout(), try+1)
+		s.logf("  %s %s (%d MiB): no exit after %v, retrying (%d)", sd.name, w.ID(), mem, w.Timeout(), try+1)
 	}
 }
 

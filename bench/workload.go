@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -11,6 +13,16 @@ import (
 type Workload interface {
 	// Name is the guest's workload argument (bench/guest: workloads).
 	Name() string
+	// ID names this workload and VM shape in logs and -workloads, e.g.
+	// "parallel@2cpu". It is Name() for the default shape.
+	ID() string
+	// CPUs is the number of vCPUs of the VM (QEMU -smp; unigo.cpus on unigo).
+	CPUs() int
+	// Share is the fraction of the suite's N rounds that run this workload
+	// (0 or 1: every round; 0.5: every other round, ceil(N/2) runs). The
+	// slow workloads run in fewer rounds to keep the default run under 15
+	// minutes.
+	Share() float64
 	// Args are extra guest arguments after the name.
 	Args() []string
 	// Timeout bounds one run; a run that times out is retried (microvm
@@ -47,9 +59,15 @@ type baseWorkload struct {
 	timeout time.Duration
 	boot    bool // report QEMU start -> first line and -> exit
 	minMem  bool
+	cpus    int     // vCPUs; 0 means 1
+	suffix  string  // appended to the ID and to every figure key, e.g. "@2cpu"
+	share   float64 // fraction of the rounds that run it (Workload.Share); 0: all
 }
 
 func (w baseWorkload) Name() string           { return w.name }
+func (w baseWorkload) ID() string             { return w.name + w.suffix }
+func (w baseWorkload) Share() float64         { return w.share }
+func (w baseWorkload) CPUs() int              { return max(w.cpus, 1) }
 func (w baseWorkload) Args() []string         { return w.args }
 func (w baseWorkload) Timeout() time.Duration { return w.timeout }
 func (w baseWorkload) Net() bool              { return false }
@@ -62,12 +80,12 @@ func (w baseWorkload) Figures(r *Run) []Sample {
 	var s []Sample
 	if w.boot {
 		s = append(s,
-			Sample{w.name + ".first_line", ms(r.FirstLine)},
-			Sample{w.name + ".exit", ms(r.Exit)})
+			Sample{w.name + ".first_line" + w.suffix, ms(r.FirstLine)},
+			Sample{w.name + ".exit" + w.suffix, ms(r.Exit)})
 	}
 	for k, v := range r.Metrics {
-		if _, ok := figures[k]; ok {
-			s = append(s, Sample{k, v})
+		if _, ok := figures[k+w.suffix]; ok {
+			s = append(s, Sample{k + w.suffix, v})
 		}
 	}
 	return s
@@ -75,12 +93,24 @@ func (w baseWorkload) Figures(r *Run) []Sample {
 
 func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 
-// workloads in table order. httpd (issue 3) and files (issue 4) come here
-// once unigo has a network and a file system.
+// workloads in table order; the order of the rounds follows it. httpd
+// (issue 3) comes here once unigo has a network.
+//
+// The slow ones run in fewer rounds than N (Runs) so that the default run
+// (N = 20) stays under 15 minutes on 2 TCG cores: hello at 4 vCPUs,
+// parallel at 1 and 2 vCPUs and files run in every other round (10 of 20).
 func defaultWorkloads() []Workload {
+	par := func(cpus int) Workload {
+		return baseWorkload{name: "parallel", suffix: fmt.Sprintf("@%dcpu", cpus), cpus: cpus, share: 0.5,
+			args: []string{"-blocks", "64", "-kib", "64", "-rounds", "4", "-cpus", strconv.Itoa(cpus)}, timeout: 90 * time.Second}
+	}
 	return []Workload{
 		baseWorkload{name: "hello", timeout: 20 * time.Second, boot: true, minMem: true},
+		baseWorkload{name: "hello", suffix: "@4cpu", cpus: 4, share: 0.5, args: []string{"-cpus", "4"}, timeout: 30 * time.Second, boot: true},
 		baseWorkload{name: "syscalls", timeout: 60 * time.Second},
 		baseWorkload{name: "gc", args: []string{"-total", "256"}, timeout: 60 * time.Second, minMem: true},
+		par(1),
+		par(2),
+		baseWorkload{name: "files", args: []string{"-dir", "/tmp", "-mib", "32", "-syncops", "4096"}, share: 0.5, timeout: 60 * time.Second},
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"syscall"
 )
@@ -9,8 +10,17 @@ import (
 func outw(port uint16, v uint16)
 
 // setupLinux does, as Linux's PID 1, what unigo's kernel does for the program
-// before main: nothing for workloads without a network.
+// before main: a tmpfs at /tmp of unigo's default size (64 MiB) for
+// workloads that write files, so both sides measure the same medium.
 func setupLinux(w workload) error {
+	if w.tmp {
+		if err := os.MkdirAll("/tmp", 0o1777); err != nil {
+			return err
+		}
+		if err := syscall.Mount("tmpfs", "/tmp", "tmpfs", 0, "size=64m"); err != nil {
+			return fmt.Errorf("mount tmpfs at /tmp: %v", err)
+		}
+	}
 	if w.net {
 		// TODO(issue 3): load the virtio modules in dependency order
 		// (finit_module: virtio_ring, virtio, virtio_pci_modern_dev,

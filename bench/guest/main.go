@@ -18,19 +18,24 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"sort"
 	"strings"
 )
 
 // A workload runs inside the guest and prints its metrics. New ones (httpd
-// once unigo has networking, files once it has a file system) add an entry to
+// once unigo has networking) add an entry to
 // workloads and a matching host-side entry in bench/workload.go.
 type workload struct {
 	// net says the workload needs the guest network. unigo's kernel brings it
 	// up itself; on Linux, setupLinux brings it up (TODO: issue 3).
 	net bool
+	// tmp says the workload writes in /tmp: unigo has a tmpfs there by
+	// default; on Linux, setupLinux mounts one of the same size.
+	tmp bool
 	run func(args []string) error
 }
 
@@ -38,6 +43,8 @@ var workloads = map[string]workload{
 	"hello":    {run: hello},
 	"syscalls": {run: syscalls},
 	"gc":       {run: gcChurn},
+	"parallel": {run: parallel},
+	"files":    {run: files, tmp: true},
 }
 
 var side = "unigo"
@@ -86,7 +93,18 @@ func fail(err error) {
 	exit(1)
 }
 
+// hello prints one line. With -cpus N it first checks that the runtime sees
+// N CPUs (the boot-time figure at 4 vCPUs must not come from a VM that
+// started fewer).
 func hello(args []string) error {
+	fs := flag.NewFlagSet("hello", flag.ContinueOnError)
+	cpus := fs.Int("cpus", 0, "expected runtime.NumCPU() (0: do not check)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *cpus > 0 && runtime.NumCPU() != *cpus {
+		return fmt.Errorf("want %d CPUs, runtime.NumCPU() = %d", *cpus, runtime.NumCPU())
+	}
 	fmt.Printf("hello from %s\n", side)
 	return nil
 }

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"encoding/binary"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// files measures the file system at -dir (issue 4): a sequential write of
+// -mib MiB in 1 MiB writes (then fsync and close), a sequential read of it
+// back (checked), and -syncops appends of 4 KiB, each followed by fsync. Until unigo has persistent volumes both sides use a tmpfs at
+// /tmp: unigo's default one, and on Linux the one setupLinux mounts.
+func files(args []string) error {
+	fs := flag.NewFlagSet("files", flag.ContinueOnError)
+	dir := fs.String("dir", "/tmp", "directory to write in")
+	mib := fs.Int("mib", 32, "size of the sequential file in MiB")
+	syncOps := fs.Int("syncops", 4096, "number of fsync'd 4 KiB appends (4096: 16 MiB)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	name := *dir + "/bench.seq"
+	buf := make([]byte, 1<<20)
+	for i := range buf {
+		buf[i] = byte(i * 7)
+	}
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	t := time.Now()
+	for i := 0; i < *mib; i++ {
+		binary.LittleEndian.PutUint64(buf, uint64(i)) // each MiB says where it belongs
+		if _, err := f.Write(buf); err != nil {
+			return fmt.Errorf("write MiB %d: %v", i, err)
+		}
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("fsync: %v", err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	wd := time.Since(t)
+
+	f, err = os.Open(name)
+	if err != nil {
+		return err
+	}
+	t = time.Now()
+	n := 0
+	for i := 0; ; i++ {
+		k, err := io.ReadFull(f, buf)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("read MiB %d: %d bytes: %v", i, k, err)
+		}
+		if got := binary.LittleEndian.Uint64(buf); got != uint64(i) || buf[len(buf)-1] != byte((len(buf)-1)*7) {
+			return fmt.Errorf("read MiB %d: wrong contents (tag %d)", i, got)
+		}
+		n += k
+	}
+	rd := time.Since(t)
+	f.Close()
+	if n != *mib<<20 {
+		return fmt.Errorf("read back %d bytes, wrote %d", n, *mib<<20)
+	}
+	if err := os.Remove(name); err != nil {
+		return err
+	}
+	metric("files_seq_write", float64(*mib)/wd.Seconds(), "MiB/s")
+	metric("files_seq_read", float64(*mib)/rd.Seconds(), "MiB/s")
+
+	f, err = os.OpenFile(*dir+"/bench.sync", os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	small := buf[:4096]
+	t = time.Now()
+	for ops := 0; ops < *syncOps; ops++ {
+		if _, err := f.Write(small); err != nil {
+			return fmt.Errorf("small write %d: %v", ops, err)
+		}
+		if err := f.Sync(); err != nil {
+			return fmt.Errorf("fsync %d: %v", ops, err)
+		}
+	}
+	sd := time.Since(t)
+	f.Close()
+	st, err := os.Stat(*dir + "/bench.sync")
+	if err != nil {
+		return err
+	}
+	if st.Size() != int64(*syncOps)*4096 {
+		return fmt.Errorf("small writes: size %d, want %d", st.Size(), *syncOps*4096)
+	}
+	os.Remove(*dir + "/bench.sync")
+	metric("files_fsync_4k", float64(*syncOps)/sd.Seconds(), "ops/s")
+	return nil
+}
