@@ -21,6 +21,7 @@ import (
 	"github.com/unigo-os/unigo/kernel/abi/linux"
 	"github.com/unigo-os/unigo/kernel/dev"
 	"github.com/unigo-os/unigo/kernel/fs"
+	"github.com/unigo-os/unigo/kernel/fs/tmpfs"
 	"github.com/unigo-os/unigo/kernel/klog"
 	"github.com/unigo-os/unigo/kernel/mm"
 )
@@ -40,8 +41,11 @@ const (
 	defaultTmpSize = 64 << 20
 )
 
-// fsEnv is what package fs needs from the machine (built per call: no stored pointers).
-func fsEnv() fs.Env { return fs.Env{Frames: &frames, Mem: mm.Identity{}, Now: dev.Walltime} }
+// fsEnv is what package fs needs from the machine (built per call: no stored pointers),
+// with /proc's live state (sys_fs_proc.go).
+func fsEnv() fs.Env {
+	return fs.Env{Env: tmpfs.Env{Frames: &frames, Mem: mm.Identity{}, Now: dev.Walltime}, Proc: procSource{}}
+}
 
 // mountRoot mounts the initrd (if any) as "/", a tmpfs at /tmp (kernel option
 // unigo.tmpfs=PATH:SIZE changes both) and the device directory at /dev. A broken archive

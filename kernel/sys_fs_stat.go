@@ -155,7 +155,7 @@ func sysFstatfs(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	return 0, 0
 }
 
-// readlinkAt is readlinkat(2)'s logic. /proc/self/exe is missing: there is no /proc.
+// readlinkAt is readlinkat(2)'s logic.
 func readlinkAt(dirfd uint64, pathp, buf uintptr, size uint64) (uintptr, linux.Errno) {
 	if int64(size) <= 0 {
 		return 0, linux.EINVAL

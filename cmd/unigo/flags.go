@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/unigo-os/unigo/internal/build"
 	"github.com/unigo-os/unigo/internal/vmm"
 )
 
@@ -165,6 +167,8 @@ type vmFlags struct {
 	timeout timeoutFlag
 	qemu    string
 	initrd  string
+	files   filesFlag
+	tmpfs   tmpfsFlag
 	net     netFlags
 	verbose bool
 }
@@ -182,8 +186,111 @@ func addVMFlags(fs *flag.FlagSet, v *vmFlags) {
 	fs.Var(&v.accel, "accel", "`accelerator`: auto (KVM if usable, else TCG), kvm or tcg")
 	fs.Var(&v.timeout, "timeout", "stop the VM after this `duration` and exit 124 (0: no limit)")
 	fs.StringVar(&v.qemu, "qemu", "", "QEMU binary `path` (default "+vmm.DefaultQEMU+" from PATH)")
-	fs.StringVar(&v.initrd, "initrd", "", "tar `archive` the guest sees as its read-only root file system")
+	fs.StringVar(&v.initrd, "initrd", "", "tar `archive` the guest sees as its read-only root file system (instead of the packed one)")
+	fs.Var(&v.files, "files", "pack host directory HOSTDIR read-only into the guest at GUESTPATH (`HOSTDIR:GUESTPATH`, repeatable)")
+	fs.Var(&v.tmpfs, "tmpfs", "mount the writable tmpfs at PATH with a SIZE limit in bytes or K, M, G (`PATH:SIZE`, default /tmp:64M)")
 	addNetFlags(fs, &v.net)
 	fs.BoolVar(&v.verbose, "verbose", false, "print the commands unigo runs, the accelerator choice and QEMU's stderr")
 	fs.BoolVar(&v.verbose, "v", false, "same as --verbose")
+}
+
+// filesFlag collects --files HOSTDIR:GUESTPATH specs; they are checked
+// (resolveFiles) once every flag is parsed, since --tmpfs moves a reserved
+// path.
+type filesFlag []string
+
+func (f *filesFlag) String() string { return strings.Join(*f, " ") }
+
+func (f *filesFlag) Set(v string) error {
+	if !strings.Contains(v, ":") {
+		return fmt.Errorf("want HOSTDIR:GUESTPATH, got %q", v)
+	}
+	*f = append(*f, v)
+	return nil
+}
+
+// resolveFiles checks the --files specs: the host directories exist, the
+// guest paths are absolute, distinct, and outside /dev, /proc and the tmpfs.
+func resolveFiles(specs []string, tmpfsPath string) ([]build.FileMount, error) {
+	var ms []build.FileMount
+	for _, s := range specs {
+		m, err := build.ParseFileMount(s, tmpfsPath)
+		if err != nil {
+			return nil, usagef("--files: %v", err)
+		}
+		ms = append(ms, m)
+	}
+	if err := build.CheckFileMounts(ms); err != nil {
+		return nil, usagef("%v", err)
+	}
+	return ms, nil
+}
+
+// tmpfsFlag is --tmpfs PATH:SIZE, passed to the kernel as unigo.tmpfs.
+type tmpfsFlag struct {
+	path string // "" when not given: the kernel's default /tmp
+	size string // as the kernel parses it: digits and an optional K, M or G
+}
+
+const defaultTmpfsPath = "/tmp"
+
+func (t *tmpfsFlag) String() string {
+	if t == nil || t.path == "" {
+		return ""
+	}
+	return t.path + ":" + t.size
+}
+
+func (t *tmpfsFlag) Set(v string) error {
+	p, size, ok := strings.Cut(v, ":")
+	if !ok || !strings.HasPrefix(p, "/") || path.Clean(p) == "/" {
+		return fmt.Errorf("want PATH:SIZE with an absolute PATH other than /, like /tmp:64M; got %q", v)
+	}
+	p = path.Clean(p)
+	for _, r := range build.ReservedGuestPaths {
+		if p == r || strings.HasPrefix(p, r+"/") {
+			return fmt.Errorf("%s lies in %s, which the kernel mounts itself", p, r)
+		}
+	}
+	if strings.ContainsAny(p, " \t\n%") {
+		return fmt.Errorf("PATH %q may not contain spaces or %%", p)
+	}
+	if _, err := parseTmpfsSize(size); err != nil {
+		return err
+	}
+	t.path, t.size = p, size
+	return nil
+}
+
+// mountPath is where the tmpfs goes: the flag's path or the default.
+func (t *tmpfsFlag) mountPath() string {
+	if t.path == "" {
+		return defaultTmpfsPath
+	}
+	return t.path
+}
+
+// parseTmpfsSize accepts what the kernel's parser does: up to 12 decimal
+// digits with an optional K, M or G (binary units), and at least one page.
+func parseTmpfsSize(s string) (uint64, error) {
+	num, shift := s, uint(0)
+	if n := len(s); n > 0 {
+		switch s[n-1] {
+		case 'k', 'K':
+			num, shift = s[:n-1], 10
+		case 'm', 'M':
+			num, shift = s[:n-1], 20
+		case 'g', 'G':
+			num, shift = s[:n-1], 30
+		}
+	}
+	v, err := strconv.ParseUint(num, 10, 64)
+	if err != nil || len(num) > 12 || num[0] == '+' {
+		return 0, fmt.Errorf("bad tmpfs size %q (want bytes, or a number with K, M or G, like 64M)", s)
+	}
+	b := v << shift
+	if b < 4096 {
+		return 0, fmt.Errorf("tmpfs size %q is less than one 4 KiB page", s)
+	}
+	return b, nil
 }

@@ -152,3 +152,49 @@ func TestIsImagePath(t *testing.T) {
 		}
 	}
 }
+
+func TestTmpfsFlag(t *testing.T) {
+	vf, _, _, err := parseRun(t, "--tmpfs", "/scratch/:8M", "x")
+	if err != nil || vf.tmpfs.String() != "/scratch:8M" || vf.tmpfs.mountPath() != "/scratch" {
+		t.Errorf("--tmpfs /scratch/:8M = %q, %v", vf.tmpfs.String(), err)
+	}
+	vf, _, _, _ = parseRun(t, "x")
+	if vf.tmpfs.String() != "" || vf.tmpfs.mountPath() != "/tmp" {
+		t.Errorf("default tmpfs %q at %q", vf.tmpfs.String(), vf.tmpfs.mountPath())
+	}
+	for _, bad := range []string{"/tmp", "tmp:8M", "/:8M", "/tmp:", "/tmp:8X", "/tmp:100", "/dev/shm:8M", "/proc:1M", "/a b:1M", "/tmp:-1M"} {
+		if _, _, _, err := parseRun(t, "--tmpfs", bad, "x"); err == nil {
+			t.Errorf("--tmpfs %q accepted", bad)
+		}
+	}
+}
+
+func TestFilesFlagErrorsComeBeforeQEMU(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // no QEMU: a --files error must be reported first
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--files", dir + "/missing:/srv"}, "no such directory"},
+		{[]string{"--files", dir + ":srv"}, "absolute"},
+		{[]string{"--files", dir + ":/dev/x"}, "/dev"},
+		{[]string{"--files", dir + ":/proc"}, "/proc"},
+		{[]string{"--files", dir + ":/tmp"}, "/tmp"},
+		{[]string{"--tmpfs", "/scratch:1M", "--files", dir + ":/scratch/a"}, "/scratch"},
+		{[]string{"--files", dir + ":/srv", "--files", dir + ":/srv/"}, "same guest path"},
+		{[]string{"--files", dir + ":/srv", "--files", dir + ":/srv/x"}, "inside"},
+		{[]string{"--files", "nocolon"}, "HOSTDIR:GUESTPATH"},
+	} {
+		var stderr bytes.Buffer
+		code := dispatch(append(append([]string{"run"}, c.args...), "./hello"), io.Discard, &stderr)
+		if code != exitUsage || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("run %q: exit %d, stderr %q; want %d naming %q", c.args, code, stderr.String(), exitUsage, c.want)
+		}
+	}
+	var stderr bytes.Buffer
+	if code := dispatch([]string{"build", "--files", dir + ":/dev", "./hello"}, io.Discard, &stderr); code != exitUsage ||
+		!strings.Contains(stderr.String(), "/dev") {
+		t.Errorf("build --files :/dev: exit %d, stderr %q", code, stderr.String())
+	}
+}

@@ -1,6 +1,6 @@
 // Command unigo builds Go programs into unigo images and boots them in QEMU.
 //
-//	unigo build [-o out.img] [--machine m] <package>
+//	unigo build [-o out.img] [--machine m] [--files HOSTDIR:GUESTPATH]... <package>
 //	unigo run [flags] <package|image.img> [-- args...]
 //	unigo test [flags] <package> [-- test flags]
 //	unigo version
@@ -26,7 +26,7 @@ const (
 )
 
 const usage = `usage:
-  unigo build [-o out.img] [--machine m] <package>
+  unigo build [-o out.img] [--machine m] [--files HOSTDIR:GUESTPATH]... <package>
   unigo run [flags] <package|image.img> [-- args...]
   unigo test [flags] <package> [-- test flags]
   unigo version

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -45,6 +46,10 @@ func runMain(args []string, stdout, stderr io.Writer) int {
 // progArgs. test selects a test binary build.
 func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout, stderr io.Writer) (int, error) {
 	// Check everything that needs no build first, so a bad setup fails fast.
+	files, err := resolveFiles(vf.files, vf.tmpfs.mountPath())
+	if err != nil {
+		return 0, err
+	}
 	qemu, err := findQEMU(vf.qemu)
 	if err != nil {
 		return 0, err
@@ -68,6 +73,7 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 
 	var image, name string
 	initrd := vf.initrd
+	packed := false // the root archive is one of ours: it has the time zone database
 	if !test && isImagePath(target) {
 		if err := build.CheckImage(target); err != nil {
 			if errors.Is(err, os.ErrNotExist) {
@@ -75,8 +81,19 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 			}
 			return 0, err
 		}
+		if len(files) > 0 {
+			return 0, usagef("--files is packed when the image is built: unigo build --files ... -o %s", target)
+		}
 		image = target
 		name = strings.TrimSuffix(filepath.Base(target), filepath.Ext(target))
+		if root := build.RootTarPath(target); initrd == "" {
+			if _, err := os.Stat(root); err == nil {
+				initrd, packed = root, true
+			}
+		}
+		if vf.verbose && initrd != "" {
+			fmt.Fprintf(stderr, "unigo: guest root file system: %s\n", initrd)
+		}
 	} else {
 		tmp, err := os.MkdirTemp("", "unigo-run-")
 		if err != nil {
@@ -90,27 +107,38 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 		image, name = res.Image, res.Name
 		if test {
 			progArgs = addSkips(res.ImportPath, progArgs, stderr)
-			if vf.initrd == "" && res.Dir != "" {
-				// The test binary runs in its package directory, as under
-				// go test: the guest's root file system is that directory.
-				initrd = filepath.Join(tmp, "pkgdir.tar")
-				err := build.PackDir(res.Dir, initrd, func(rel string, size int64) {
-					fmt.Fprintf(stderr, "unigo: leaving %s out of the guest's file system (%d MiB is over the %d MiB limit)\n",
-						rel, size>>20, build.MaxPackedFile>>20)
-				})
-				if err != nil {
-					return 0, err
-				}
-				if vf.verbose {
-					fmt.Fprintf(stderr, "unigo: guest root file system: %s\n", res.Dir)
-				}
+		}
+		if initrd == "" {
+			// A test binary runs in its package directory, as under go test:
+			// that directory is the guest's root file system. The binary
+			// itself is there too, at /app (/proc/self/exe), for tests that
+			// open their executable.
+			base, self := "", ""
+			if test {
+				base, self = res.Dir, res.Image
+			}
+			initrd = filepath.Join(tmp, "root.tar")
+			if err := packRoot(initrd, base, self, files, stderr); err != nil {
+				return 0, err
+			}
+			packed = true
+			if vf.verbose && base != "" {
+				fmt.Fprintf(stderr, "unigo: guest root file system: %s\n", base)
 			}
 		}
 	}
 
-	cmdline, err := vmm.EncodeCmdline(vmm.NewSeed(), vmm.KernelOptions(int(vf.cpus)), vmm.Program{
+	env := vf.env
+	if packed && !slices.ContainsFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "ZONEINFO=") }) {
+		env = append([]string{"ZONEINFO=" + build.ZoneinfoPath}, env...)
+	}
+	kopts := vmm.KernelOptions(int(vf.cpus))
+	if vf.tmpfs.path != "" {
+		kopts = append(kopts, "unigo.tmpfs="+vf.tmpfs.String())
+	}
+	cmdline, err := vmm.EncodeCmdline(vmm.NewSeed(), kopts, vmm.Program{
 		Args: append([]string{name}, progArgs...),
-		Env:  vf.env,
+		Env:  env,
 	})
 	if err != nil {
 		return 0, err
@@ -146,6 +174,28 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 		Stop:    stop,
 		// Kernel fault reports print "    pc 0x..." lines; name them.
 		Symbolize: vmm.ImageSymbolizer(image),
+	})
+}
+
+// packRoot writes the guest's root archive to out: base (if set) as "/",
+// the --files trees, and the default /etc and time zone database where
+// those do not provide them; self, if set, is the image, packed at /app.
+func packRoot(out, base, self string, files []build.FileMount, stderr io.Writer) error {
+	defaults, err := build.DefaultFiles("")
+	if err != nil {
+		return err
+	}
+	if self != "" {
+		defaults = append(defaults, build.DefaultFile{Path: build.ExePath, Host: self})
+	}
+	return build.PackRoot(out, build.RootOptions{
+		Base:     base,
+		Files:    files,
+		Defaults: defaults,
+		Skipped: func(p string, size int64) {
+			fmt.Fprintf(stderr, "unigo: leaving %s out of the guest's file system (%d MiB is over the %d MiB limit)\n",
+				p, size>>20, build.MaxPackedFile>>20)
+		},
 	})
 }
 

@@ -25,7 +25,8 @@ type device struct {
 
 // devices is constant data, laid out by the linker. Inode i+1 of the device directory is
 // devices[i]; inode 0 is the directory. stdin, stdout and stderr are symlinks to
-// /proc/self/fd/N on Linux; there is no /proc, and fds 0-2 are the console anyway.
+// /proc/self/fd/N, as on Linux: they lead wherever that descriptor does (ENOENT once it
+// is closed).
 var devices = [...]device{
 	{"null", DevNull, 0666, 1, 3, ""},
 	{"zero", DevZero, 0666, 1, 5, ""},
@@ -34,9 +35,9 @@ var devices = [...]device{
 	{"urandom", DevURandom, 0666, 1, 9, ""},
 	{"tty", DevTTY, 0666, 5, 0, ""},
 	{"console", DevConsole, 0600, 5, 1, ""},
-	{"stdin", DevNone, 0777, 0, 0, "console"},
-	{"stdout", DevNone, 0777, 0, 0, "console"},
-	{"stderr", DevNone, 0777, 0, 0, "console"},
+	{"stdin", DevNone, 0777, 0, 0, "/proc/self/fd/0"},
+	{"stdout", DevNone, 0777, 0, 0, "/proc/self/fd/1"},
+	{"stderr", DevNone, 0777, 0, 0, "/proc/self/fd/2"},
 }
 
 // devLookup finds name in the device directory.

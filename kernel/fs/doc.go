@@ -4,12 +4,14 @@
 //	/      tarfs: the read-only tree indexed from the initrd's tar archive
 //	/tmp   tmpfs: writable, in kernel memory, size-limited (unigo.tmpfs=/tmp:64M)
 //	/dev   the device directory: null, zero, full, random, urandom, console, tty, and
-//	       stdin/stdout/stderr as symlinks to the console
+//	       stdin/stdout/stderr as symlinks to /proc/self/fd/0-2
+//	/proc  procfs: generated at read time from the kernel's state (procfs/doc.go)
 //
 // Layers, bottom up; each is one concept:
 //
 //	tarfs/         the tar root (its own package and host tests)
 //	tmpfs/         the memory file system (its own package and host tests)
+//	procfs/        /proc's tree and text formatting; the kernel supplies the contents
 //	devfs.go       the device directory: a constant table, no state
 //	mount.go       Node (mount index + inode), the mount table, Setup, Statfs
 //	lookup.go      Lookup and LookupParent: ".", "..", symlinks (40 at most) and mount
@@ -17,6 +19,7 @@
 //	node.go        what open files need, dispatched on the mount's kind: Stat, ReadAt,
 //	               WriteAt, Truncate, ReadDir (mount points listed in their parent),
 //	               Readlink, Path (getcwd), Ref/Release
+//	procinfo.go    what /proc shows of the tree: the mount table, the path of an open file
 //	namei.go       the namespace operations: Create, Mkdir, Symlink, Link, Unlink,
 //	               Rmdir, Rename and attribute changes; EROFS on read-only mounts, EXDEV
 //	               across mounts, EBUSY on mount points
@@ -27,7 +30,7 @@
 // system, so Node{m, 0} is the root of mount m.
 //
 // The syscall glue (file descriptors, openat, getdents64...) lives in kernel/sys_fs*.go;
-// device reads and writes in kernel/devfile.go.
+// device reads and writes in kernel/devfile.go; /proc's contents in kernel/sys_fs_proc.go.
 //
 // Rules from docs/design.md: imports only kernel/...; no allocation; no pointer-typed
 // globals (the mount table holds names as bytes). Calls are atomic: kernel code runs with

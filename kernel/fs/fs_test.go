@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/fs/tmpfs"
 	"github.com/unigo-os/unigo/kernel/mm"
 	"github.com/unigo-os/unigo/kernel/mm/mmtest"
 )
@@ -38,7 +39,7 @@ func setup(t *testing.T) Env {
 	f := new(mm.Frames)
 	f.AddRange(0, 4<<20)
 	f.Init(ram)
-	e := Env{Frames: f, Mem: ram, Now: now}
+	e := Env{Env: tmpfs.Env{Frames: f, Mem: ram, Now: now}, Proc: fakeProc{}}
 	if err := Setup(e, uintptr(unsafe.Pointer(&archive[0])), uint64(len(archive)), "/tmp", 1<<20); err != 0 {
 		t.Fatalf("Setup: %v", err)
 	}
@@ -139,7 +140,7 @@ func TestReadDirListsMountPointsOnce(t *testing.T) {
 		c = d.Next
 	}
 	slices.Sort(names)
-	if want := []string{".", "..", "dev", "etc", "t", "tmp"}; !slices.Equal(names, want) {
+	if want := []string{".", "..", "dev", "etc", "proc", "t", "tmp"}; !slices.Equal(names, want) {
 		t.Errorf("ReadDir(/) = %q, want %q", names, want)
 	}
 	dev := mustLookup(t, e, "/dev")

@@ -2,6 +2,7 @@ package fs
 
 import (
 	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/fs/procfs"
 	"github.com/unigo-os/unigo/kernel/fs/tarfs"
 	"github.com/unigo-os/unigo/kernel/fs/tmpfs"
 )
@@ -103,6 +104,8 @@ func parent(e Env, dir Node) Node {
 		return Node{dir.Mnt, int32(tarfs.Parent(tarfs.Ino(dir.Ino)))}
 	case kindTmpfs:
 		return Node{dir.Mnt, int32(tmpfs.Parent(tmpfs.Ino(dir.Ino)))}
+	case kindProc:
+		return Node{dir.Mnt, int32(procfs.Parent(procfs.Ino(dir.Ino)))}
 	}
 	return Node{dir.Mnt, 0} // the device directory is flat
 }
@@ -122,10 +125,14 @@ func child(e Env, dir Node, name string) (Node, linux.Errno) {
 		i = int32(t)
 	case kindTmpfs:
 		var t tmpfs.Ino
-		t, err = tmpfs.Lookup(e, tmpfs.Ino(dir.Ino), name)
+		t, err = tmpfs.Lookup(e.Env, tmpfs.Ino(dir.Ino), name)
 		i = int32(t)
 	case kindDev:
 		i, err = devLookup(name)
+	case kindProc:
+		var p procfs.Ino
+		p, err = procfs.Lookup(e.Proc, procfs.Ino(dir.Ino), name)
+		i = int32(p)
 	}
 	if err != 0 {
 		return Node{}, err

@@ -2,13 +2,18 @@ package fs
 
 import (
 	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/fs/procfs"
 	"github.com/unigo-os/unigo/kernel/fs/tarfs"
 	"github.com/unigo-os/unigo/kernel/fs/tmpfs"
 )
 
-// Env is what the writable file systems need from the machine: the frame allocator, the
-// physical memory view and the wall clock.
-type Env = tmpfs.Env
+// Env is what the file systems need from the machine: for tmpfs the frame allocator, the
+// physical memory view and the wall clock; for /proc the kernel's live state. It holds
+// pointers and an interface: build it per call, never store it.
+type Env struct {
+	tmpfs.Env
+	Proc procfs.Source
+}
 
 // Time is a timestamp: seconds and nanoseconds since the epoch.
 type Time = tmpfs.Time
@@ -27,6 +32,7 @@ const (
 	kindTar = iota + 1
 	kindTmpfs
 	kindDev
+	kindProc
 )
 
 const maxMounts = 8
@@ -47,7 +53,7 @@ var (
 func (m *mount) name() string { return view(m.Name[:m.NameLen]) }
 
 // Setup mounts the tar archive at [tarBase, tarBase+tarSize) as "/", a tmpfs of tmpSize
-// bytes at tmpPath and the device directory at /dev. Errors come from tarfs.Mount (a bad
+// bytes at tmpPath, the device directory at /dev and /proc. Errors come from tarfs.Mount (a bad
 // archive), or are ENOENT/ENOTDIR when tmpPath's parent does not exist.
 //
 // Preconditions:
@@ -60,11 +66,14 @@ func Setup(e Env, tarBase uintptr, tarSize uint64, tmpPath string, tmpSize uint6
 	if err := tarfs.Mount(tarBase, tarSize); err != 0 {
 		return err
 	}
-	tmpfs.Init(e, tmpSize)
+	tmpfs.Init(e.Env, tmpSize)
 	if err := mountAt(e, "/dev", kindDev); err != 0 {
 		return err
 	}
-	return mountAt(e, tmpPath, kindTmpfs)
+	if err := mountAt(e, tmpPath, kindTmpfs); err != 0 {
+		return err
+	}
+	return mountAt(e, "/proc", kindProc)
 }
 
 // mountAt adds a mount of kind at path, whose parent directory must exist. The mount
@@ -113,6 +122,7 @@ func ReadOnly(n Node) bool { return kindOf(n) != kindTmpfs }
 const (
 	tmpfsMagic = 0x01021994
 	ramfsMagic = 0x858458f6
+	procMagic  = 0x9fa0
 )
 
 // stRdonly is statfs's f_flags bit for a read-only mount (ST_RDONLY).
@@ -140,6 +150,8 @@ func Statfs(n Node) FSInfo {
 		s.Blocks, s.Bfree, s.Files, s.Ffree = u.Blocks, u.Free, u.Files, u.FFree
 	case kindDev:
 		s.Files = uint64(len(devices)) + 1
+	case kindProc:
+		s.Type, s.Flags = procMagic, stRdonly
 	}
 	return s
 }

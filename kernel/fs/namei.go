@@ -19,7 +19,7 @@ func Create(e Env, dir Node, name string, typ, perm, uid, gid uint32) (Node, lin
 	if ReadOnly(dir) {
 		return Node{}, linux.EROFS
 	}
-	i, err := tmpfs.Create(e, tmpfs.Ino(dir.Ino), name, typ, perm, uid, gid)
+	i, err := tmpfs.Create(e.Env, tmpfs.Ino(dir.Ino), name, typ, perm, uid, gid)
 	return Node{dir.Mnt, int32(i)}, err
 }
 
@@ -31,7 +31,7 @@ func Symlink(e Env, dir Node, name, target string, uid, gid uint32) linux.Errno 
 	if ReadOnly(dir) {
 		return linux.EROFS
 	}
-	_, err := tmpfs.Symlink(e, tmpfs.Ino(dir.Ino), name, target, uid, gid)
+	_, err := tmpfs.Symlink(e.Env, tmpfs.Ino(dir.Ino), name, target, uid, gid)
 	return err
 }
 
@@ -46,7 +46,7 @@ func Link(e Env, old Node, dir Node, name string) linux.Errno {
 	if ReadOnly(dir) {
 		return linux.EROFS
 	}
-	return tmpfs.Link(e, tmpfs.Ino(dir.Ino), name, tmpfs.Ino(old.Ino))
+	return tmpfs.Link(e.Env, tmpfs.Ino(dir.Ino), name, tmpfs.Ino(old.Ino))
 }
 
 // Unlink removes name (not a directory) from dir.
@@ -57,7 +57,7 @@ func Unlink(e Env, dir Node, name string) linux.Errno {
 	if ReadOnly(dir) {
 		return linux.EROFS
 	}
-	return tmpfs.Unlink(e, tmpfs.Ino(dir.Ino), name)
+	return tmpfs.Unlink(e.Env, tmpfs.Ino(dir.Ino), name)
 }
 
 // Rmdir removes the empty directory name from dir; EBUSY for a mount point.
@@ -68,7 +68,7 @@ func Rmdir(e Env, dir Node, name string) linux.Errno {
 	if ReadOnly(dir) {
 		return linux.EROFS
 	}
-	return tmpfs.Rmdir(e, tmpfs.Ino(dir.Ino), name)
+	return tmpfs.Rmdir(e.Env, tmpfs.Ino(dir.Ino), name)
 }
 
 // Rename renames od/oname to nd/nname (flags: RENAME_NOREPLACE, RENAME_EXCHANGE). EXDEV
@@ -83,7 +83,7 @@ func Rename(e Env, od Node, oname string, nd Node, nname string, flags uint32) l
 	if ReadOnly(od) {
 		return linux.EROFS
 	}
-	return tmpfs.Rename(e, tmpfs.Ino(od.Ino), oname, tmpfs.Ino(nd.Ino), nname, flags)
+	return tmpfs.Rename(e.Env, tmpfs.Ino(od.Ino), oname, tmpfs.Ino(nd.Ino), nname, flags)
 }
 
 // Chmod sets n's permission bits.
@@ -91,7 +91,7 @@ func Chmod(e Env, n Node, perm uint32) linux.Errno {
 	if ReadOnly(n) {
 		return linux.EROFS
 	}
-	tmpfs.SetPerm(e, tmpfs.Ino(n.Ino), perm)
+	tmpfs.SetPerm(e.Env, tmpfs.Ino(n.Ino), perm)
 	return 0
 }
 
@@ -100,7 +100,7 @@ func Chown(e Env, n Node, uid, gid int32) linux.Errno {
 	if ReadOnly(n) {
 		return linux.EROFS
 	}
-	tmpfs.SetOwner(e, tmpfs.Ino(n.Ino), uid, gid)
+	tmpfs.SetOwner(e.Env, tmpfs.Ino(n.Ino), uid, gid)
 	return 0
 }
 
@@ -109,6 +109,6 @@ func SetTimes(e Env, n Node, atime, mtime tmpfs.Time, setA, setM bool) linux.Err
 	if ReadOnly(n) {
 		return linux.EROFS
 	}
-	tmpfs.SetTimes(e, tmpfs.Ino(n.Ino), atime, mtime, setA, setM)
+	tmpfs.SetTimes(e.Env, tmpfs.Ino(n.Ino), atime, mtime, setA, setM)
 	return 0
 }

@@ -2,6 +2,7 @@ package fs
 
 import (
 	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/fs/procfs"
 	"github.com/unigo-os/unigo/kernel/fs/tarfs"
 	"github.com/unigo-os/unigo/kernel/fs/tmpfs"
 )
@@ -37,6 +38,9 @@ func Stat(e Env, n Node) Attr {
 			Atime: t.Atime, Mtime: t.Mtime, Ctime: t.Ctime, Btime: t.Btime}
 	case kindDev:
 		a = devStat(n.Ino)
+	case kindProc:
+		t := procfs.Stat(procfs.Ino(n.Ino))
+		a = Attr{Ino: t.Ino, Mode: t.Mode, Nlink: t.Nlink, Atime: mountTime, Mtime: mountTime, Ctime: mountTime, Btime: mountTime}
 	}
 	a.Dev = uint64(n.Mnt) + 1
 	return a
@@ -49,6 +53,8 @@ func IsDir(n Node) bool {
 		return tarfs.IsDir(tarfs.Ino(n.Ino))
 	case kindTmpfs:
 		return tmpfs.IsDir(tmpfs.Ino(n.Ino))
+	case kindProc:
+		return procfs.IsDir(procfs.Ino(n.Ino))
 	}
 	return n.Ino == 0
 }
@@ -60,6 +66,8 @@ func IsSymlink(n Node) bool {
 		return tarfs.IsSymlink(tarfs.Ino(n.Ino))
 	case kindTmpfs:
 		return tmpfs.IsSymlink(tmpfs.Ino(n.Ino))
+	case kindProc:
+		return procfs.IsSymlink(procfs.Ino(n.Ino))
 	}
 	return n.Ino != 0 && devices[n.Ino-1].Target != ""
 }
@@ -87,7 +95,9 @@ func ReadAt(e Env, n Node, off uint64, buf []byte) (int, linux.Errno) {
 	case kindTar:
 		return tarfs.ReadAt(tarfs.Ino(n.Ino), off, buf)
 	case kindTmpfs:
-		return tmpfs.ReadAt(e, tmpfs.Ino(n.Ino), off, buf)
+		return tmpfs.ReadAt(e.Env, tmpfs.Ino(n.Ino), off, buf)
+	case kindProc:
+		return procfs.ReadAt(e.Proc, procfs.Ino(n.Ino), off, buf)
 	}
 	if n.Ino == 0 {
 		return 0, linux.EISDIR
@@ -101,7 +111,7 @@ func WriteAt(e Env, n Node, off uint64, buf []byte) (int, linux.Errno) {
 	if ReadOnly(n) {
 		return 0, linux.EROFS
 	}
-	return tmpfs.WriteAt(e, tmpfs.Ino(n.Ino), off, buf)
+	return tmpfs.WriteAt(e.Env, tmpfs.Ino(n.Ino), off, buf)
 }
 
 // Truncate sets regular file n's size; EROFS on read-only mounts.
@@ -112,14 +122,14 @@ func Truncate(e Env, n Node, size uint64) linux.Errno {
 		}
 		return linux.EROFS
 	}
-	return tmpfs.Truncate(e, tmpfs.Ino(n.Ino), size)
+	return tmpfs.Truncate(e.Env, tmpfs.Ino(n.Ino), size)
 }
 
 // NextData is lseek's SEEK_DATA (hole false) and SEEK_HOLE (hole true) for regular
 // file n; ENXIO at or past the end.
 func NextData(e Env, n Node, off uint64, hole bool) (uint64, linux.Errno) {
 	if kindOf(n) == kindTmpfs {
-		return tmpfs.NextData(e, tmpfs.Ino(n.Ino), off, hole)
+		return tmpfs.NextData(e.Env, tmpfs.Ino(n.Ino), off, hole)
 	}
 	size := Stat(e, n).Size // the archive has no holes
 	if off >= size {
@@ -140,7 +150,9 @@ func readlink(e Env, n Node) (string, linux.Errno) {
 	case kindTar:
 		return tarfs.Readlink(tarfs.Ino(n.Ino))
 	case kindTmpfs:
-		return tmpfs.Readlink(e, tmpfs.Ino(n.Ino))
+		return tmpfs.Readlink(e.Env, tmpfs.Ino(n.Ino))
+	case kindProc:
+		return procfs.Readlink(e.Proc, procfs.Ino(n.Ino))
 	}
 	if !IsSymlink(n) {
 		return "", linux.EINVAL
@@ -168,9 +180,14 @@ func ReadDir(e Env, dir Node, cookie uint64) (d Dirent, ok bool) {
 				}
 			}
 		case kindTmpfs:
-			d, ok = tmpfs.ReadDir(e, tmpfs.Ino(dir.Ino), cookie, dotdot)
+			d, ok = tmpfs.ReadDir(e.Env, tmpfs.Ino(dir.Ino), cookie, dotdot)
 		case kindDev:
 			d, ok = devReadDir(dotdot, cookie)
+		case kindProc:
+			var p procfs.Dirent
+			if p, ok = procfs.ReadDir(e.Proc, procfs.Ino(dir.Ino), cookie, dotdot); ok {
+				d = Dirent{Name: p.Name, Ino: p.Ino, Type: p.Type, Next: p.Next}
+			}
 		}
 		if ok {
 			return d, true
@@ -198,7 +215,10 @@ func listed(e Env, dir Node, name string) bool {
 		_, err := tarfs.Child(tarfs.Ino(dir.Ino), name)
 		return err == 0
 	case kindTmpfs:
-		_, err := tmpfs.Lookup(e, tmpfs.Ino(dir.Ino), name)
+		_, err := tmpfs.Lookup(e.Env, tmpfs.Ino(dir.Ino), name)
+		return err == 0
+	case kindProc:
+		_, err := procfs.Lookup(e.Proc, procfs.Ino(dir.Ino), name)
 		return err == 0
 	}
 	_, err := devLookup(name)
@@ -215,8 +235,10 @@ func name(e Env, n Node) (s string, ok bool) {
 	case kindTar:
 		return tarfs.Name(tarfs.Ino(n.Ino)), true
 	case kindTmpfs:
-		s = tmpfs.NameOf(e, tmpfs.Ino(n.Ino))
+		s = tmpfs.NameOf(e.Env, tmpfs.Ino(n.Ino))
 		return s, s != ""
+	case kindProc:
+		return procfs.Name(procfs.Ino(n.Ino)), true
 	}
 	return "", false // the device directory has no subdirectories
 }
@@ -261,6 +283,6 @@ func Ref(n Node) {
 // Release drops a holder taken by Ref.
 func Release(e Env, n Node) {
 	if kindOf(n) == kindTmpfs {
-		tmpfs.Release(e, tmpfs.Ino(n.Ino))
+		tmpfs.Release(e.Env, tmpfs.Ino(n.Ino))
 	}
 }
