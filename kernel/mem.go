@@ -21,8 +21,11 @@ type tlb struct{}
 
 func (tlb) Flush(va uint64) {
 	amd64.Invlpg(uintptr(va))
-	needShootdown = true // other CPUs: see shootdown, at the end of the syscall
+	needShootdown = true // other CPUs: see shootdown, at the end of the syscall at the latest
 }
+
+// Shootdown makes the other CPUs flush now (before mm frees the frames).
+func (tlb) Shootdown() { shootdown() }
 
 func env() mm.Env { return mm.Env{Frames: &frames, Mem: mm.Identity{}, TLB: tlb{}} }
 

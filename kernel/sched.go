@@ -79,6 +79,7 @@ func switchTo(next uintptr) {
 	if next != 0 {
 		n := &threads[next]
 		n.State = stRunning
+		n.CPU = uint32(c.ID)
 		c.KStackTop = kstackTop(next)
 		c.UserFS = n.FS
 		c.SliceEnd = dev.Nanotime() + timeSlice

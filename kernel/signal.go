@@ -27,8 +27,16 @@ func sendSignal(t *thread, sig int, code int32, addr uint64) {
 	t.SigPending |= sigBit(sig)
 	t.pendCode[sig] = code
 	t.pendAddr[sig] = addr
-	if t.State == stBlocked && sigBit(sig)&^t.SigMask != 0 {
+	if sigBit(sig)&^t.SigMask == 0 {
+		return
+	}
+	switch {
+	case t.State == stBlocked:
 		wake(t, wakeSignal)
+	case t.State == stRunning && uintptr(t.CPU) != thisCPU().ID:
+		// Running on another CPU, perhaps in a loop that never enters the kernel (what
+		// SIGURG preemption is for): interrupt it so it takes the signal now.
+		sendIPI(&cpus[t.CPU], vecWakeIPI)
 	}
 }
 

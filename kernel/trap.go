@@ -54,11 +54,15 @@ func trap(tf *TrapFrame) {
 		flushTLBAck(thisCPU())
 		eoi()
 		return
-	case vecWakeIPI:
-		eoi()
-		return
 	case vecSpurious:
 		return
+	}
+	// Everything else, the wake-up IPI included (it brings signals sent from another CPU),
+	// goes through the kernel lock and the signal check on the way out. Interrupts are
+	// acknowledged first: while the wake-up IPI is in service, the LAPIC holds back the
+	// shootdown IPI (same priority class) that the lock holder may be waiting on.
+	if tf.Vector >= 32 && tf.Vector != vecSyscall {
+		eoi()
 	}
 	lockKernel()
 	t := current()
@@ -68,7 +72,6 @@ func trap(tf *TrapFrame) {
 	case tf.Vector < 32:
 		appException(t, tf)
 	default:
-		eoi()
 		interruptLocked(tf.Vector)
 		// A device may have woken a thread (a frame arrived): let it run now.
 		if (tf.Vector == vecTimer || tf.Vector >= vecDeviceFirst && tf.Vector <= vecDeviceLast) && anyRunnable() {

@@ -220,7 +220,8 @@ TEXT ·vectorStubs(SB), NOSPLIT|NOFRAME, $0
 // func swtch(save *uintptr, next uintptr)
 // Saves the current kernel stack pointer in *save and continues on the stack next, which
 // was saved by an earlier swtch (or built by newThread to land in forkReturn). Go's ABI
-// treats every register but SP and BP as clobbered by a call, so BP is all we keep.
+// treats every register but SP and BP as clobbered by a call, so BP is all we keep (the
+// ABI wrapper reloads g from FS after the call).
 TEXT ·swtch(SB), NOSPLIT, $0-16
 	MOVQ save+0(FP), AX
 	MOVQ next+8(FP), BX
@@ -228,6 +229,13 @@ TEXT ·swtch(SB), NOSPLIT, $0-16
 	MOVQ SP, 0(AX)
 	MOVQ BX, SP
 	POPQ BP
+	// The thread switched to may have last run on another CPU: point FS at this CPU's
+	// kernel TLS, so that the ABI wrapper we return through loads this CPU's kernel g.
+	MOVQ percpu_KernelFS(GS), AX
+	MOVQ AX, DX
+	SHRQ $32, DX
+	MOVL $0xC0000100, CX                 // MSR_FS_BASE
+	WRMSR
 	RET
 
 // func syscallFaultReturn()

@@ -15,10 +15,14 @@ type AddressSpace struct {
 }
 
 // TLB drops stale translations after a present leaf is changed or removed. The kernel's
-// implementation is a zero-size type wrapping INVLPG; tests record the calls.
-// Single CPU: no shootdown needed yet.
+// implementation is a zero-size type wrapping INVLPG and IPIs; tests record the calls.
 type TLB interface {
+	// Flush drops va's translation on this CPU (and notes that other CPUs may hold it).
 	Flush(va uint64)
+	// Shootdown returns once no CPU holds a translation flushed here since the last
+	// Shootdown. A frame must not be freed before it: a stale entry on another CPU would let
+	// that CPU write into the frame's next owner (or into the free list kept in free frames).
+	Shootdown()
 }
 
 // Env is what address-space operations need from outside the address space. It holds

@@ -79,6 +79,10 @@ func DiscardPages(as *AddressSpace, env Env, addr, length uint64) {
 	if start == end {
 		return
 	}
+	// Two passes, so that the frames are freed only after every CPU has dropped them:
+	// first revoke access (the frame stays in the entry) and flush, then shoot down, then
+	// unmap and free.
+	revoked := false
 	for va := start; va < end; va += PageSize {
 		v, e, ok := as.PT.NextMapped(va, end, env.Mem)
 		if !ok {
@@ -88,14 +92,30 @@ func DiscardPages(as *AddressSpace, env Env, addr, length uint64) {
 			panic("mm: DiscardPages: 2 MiB page in the mmap window")
 		}
 		va = v
-		pa, _ := as.PT.Unmap(va, env.Mem)
-		// Flush before the frame can be reused: a stale entry would let the
-		// application write into someone else's page.
+		as.PT.Protect(va, NoAccess, env.Mem)
 		env.TLB.Flush(va)
+		revoked = true
+	}
+	if !revoked {
+		return
+	}
+	env.TLB.Shootdown()
+	for va := start; va < end; va += PageSize {
+		v, _, ok := as.PT.NextMapped(va, end, env.Mem)
+		if !ok {
+			break
+		}
+		va = v
+		pa, _ := as.PT.Unmap(va, env.Mem)
 		env.Frames.Free(pa, env.Mem)
 	}
+	// Empty page tables go too. Another CPU may still hold pointers to them in its
+	// paging-structure caches, hence the second shootdown; until it completes a freed table
+	// only reads as "not present" (it was empty, and the free list writes one aligned
+	// address into it), and nothing can reuse it, since the caller holds the kernel lock.
 	if as.PT.Prune(start, end, env.Frames, env.Mem) > 0 {
 		env.TLB.Flush(start) // INVLPG also drops cached pointers to the freed tables
+		env.TLB.Shootdown()
 	}
 }
 

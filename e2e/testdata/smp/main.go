@@ -109,8 +109,8 @@ func checkShootdown() (string, error) {
 	const page = 4096
 	rounds, faults := 0, 0
 	for r := 0; r < 20; r++ {
-		// Two pages: the reader's page, and a neighbour left unmapped for the reuse below,
-		// so that the reuse is at another address than the one the reader uses.
+		// Two pages: the reader's page, and a neighbour for the reuse below, so that the
+		// reuse is at another address than the one the reader uses.
 		// (syscall.Mmap for the first mapping; the raw calls below for the partial unmaps,
 		// which the syscall package's own bookkeeping does not follow.)
 		both, err := syscall.Mmap(-1, 0, 2*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
@@ -118,7 +118,9 @@ func checkShootdown() (string, error) {
 			return "", err
 		}
 		base := uintptr(unsafe.Pointer(&both[0]))
-		if err := munmap(base+page, page); err != nil {
+		// The neighbour stays reserved (PROT_NONE, never touched, so it has no frame): a
+		// hole there could be handed to the runtime before the MAP_FIXED below lands on it.
+		if err := syscall.Mprotect(both[page:], syscall.PROT_NONE); err != nil {
 			return "", err
 		}
 		mem := both[:page]

@@ -2,7 +2,8 @@ package mmtest
 
 // TLB records the pages the code under test asked to flush. It implements mm.TLB.
 type TLB struct {
-	Flushed []uint64
+	Flushed    []uint64
+	Shootdowns int
 }
 
 // Flush records va.
@@ -10,6 +11,9 @@ func (t *TLB) Flush(va uint64) { t.Flushed = append(t.Flushed, va) }
 
 // Reset forgets the recorded flushes.
 func (t *TLB) Reset() { t.Flushed = t.Flushed[:0] }
+
+// Shootdown counts the calls (there is only one CPU in tests).
+func (t *TLB) Shootdown() { t.Shootdowns++ }
 
 // Has reports whether va was flushed since the last Reset.
 func (t *TLB) Has(va uint64) bool {
