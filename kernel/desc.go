@@ -24,7 +24,7 @@ const (
 var (
 	gdt  [maxCPUs][5]uint64 // per CPU: null, code, data, TSS (two slots)
 	tss  [maxCPUs][26]uint32
-	idt  [256][2]uint64 // shared by all CPUs
+	idt  [256][2]uint64     // shared by all CPUs
 	desc [maxCPUs][2]uint64 // scratch pseudo-descriptors for LGDT/LIDT
 
 	istStacks [maxCPUs][3][istSize + 16]byte

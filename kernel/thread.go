@@ -51,7 +51,7 @@ const (
 type thread struct {
 	State   uint32
 	TID     int32
-	CPU     uint32 // the CPU it runs on, while stRunning
+	CPU     uint32  // the CPU it runs on, while stRunning
 	SavedSP uintptr // kernel SP saved by swtch while not running
 	FS      uintptr // the thread's FS base (TLS)
 
