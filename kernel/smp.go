@@ -95,9 +95,11 @@ func startAPs(n int) {
 		dev.LAPICSendInit(c.LAPICID)
 		spinFor(10_000)
 		dev.LAPICSendStartup(c.LAPICID, trampolineBase>>12)
-		if !waitOnline(c, 5_000_000) {
+		if !waitOnline(c, 10_000_000) {
 			dev.LAPICSendStartup(c.LAPICID, trampolineBase>>12) // the SDM's second SIPI
-			if !waitOnline(c, 200_000_000) {
+			// Generous: under TCG a vCPU is a host thread, which a loaded host may not run
+			// for a while.
+			if !waitOnline(c, 5_000_000_000) {
 				klog.Str("unigo: CPU ")
 				klog.Dec(int64(id))
 				klog.Str(" did not start\n")
