@@ -147,3 +147,26 @@ func sysExitGroup(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	exitProcess(int(tf.RDI & 0xff))
 	return 0, 0
 }
+
+// sysSetgroups handles setgroups(2): root may set its supplementary groups, and the only
+// group there is is 0.
+func sysSetgroups(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	n := tf.RDI
+	if n > 65536 {
+		return 0, linux.EINVAL
+	}
+	for i := uint64(0); i < n; i++ {
+		if *(*uint32)(unsafe.Pointer(uintptr(tf.RSI + 4*i))) != 0 {
+			return 0, linux.EINVAL
+		}
+	}
+	return 0, 0
+}
+
+// sysGetres handles getresuid(2) and getresgid(2): real, effective and saved IDs are all 0.
+func sysGetres(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	for _, p := range [3]uint64{tf.RDI, tf.RSI, tf.RDX} {
+		*(*uint32)(unsafe.Pointer(uintptr(p))) = 0
+	}
+	return 0, 0
+}
