@@ -38,12 +38,15 @@ func anyRunnable() bool {
 	return false
 }
 
-// pickNext returns the next runnable slot after the current one, or 0 (idle).
+// pickNext returns the next runnable slot after the current one that may run on this CPU
+// (its affinity mask), or 0 (idle).
 func pickNext() uintptr {
-	cur := thisCPU().Current
+	c := thisCPU()
+	cur := c.Current
+	me := uint64(1) << c.ID
 	for n := uintptr(1); n <= maxThreads; n++ {
 		i := (cur + n) % maxThreads
-		if i != 0 && threads[i].State == stRunnable {
+		if i != 0 && threads[i].State == stRunnable && threads[i].Affinity&me != 0 {
 			return i
 		}
 	}
@@ -135,15 +138,16 @@ func wake(t *thread, why uint32) {
 	t.State = stRunnable
 	t.Woke = why
 	schedChanged()
-	kickIdleCPU()
+	kickIdleCPU(t)
 }
 
-// kickIdleCPU sends the wake-up IPI to one halted CPU other than this one, if any.
-func kickIdleCPU() {
+// kickIdleCPU sends the wake-up IPI to one halted CPU, other than this one, that t may run
+// on, if any.
+func kickIdleCPU(t *thread) {
 	me := thisCPU().ID
 	for i := 0; i < numCPU; i++ {
 		c := &cpus[i]
-		if c.ID != me && c.Online != 0 && c.Halted != 0 {
+		if c.ID != me && c.Online != 0 && c.Halted != 0 && t.Affinity&(1<<c.ID) != 0 {
 			c.Halted = 0
 			sendIPI(c, vecWakeIPI)
 			return

@@ -48,29 +48,68 @@ func sysSchedYield(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	return 0, 0
 }
 
+// affinityTarget returns the thread a sched_*affinity call names: 0 is the caller.
+func affinityTarget(t *thread, tid uint64) (*thread, linux.Errno) {
+	if tid == 0 || int32(tid) == t.TID {
+		return t, 0
+	}
+	if target := findTID(int32(tid)); target != nil {
+		return target, 0
+	}
+	return nil, linux.ESRCH
+}
+
+// onlineMask is the set of CPUs that run threads.
+func onlineMask() uint64 {
+	var mask uint64
+	for i := 0; i < numCPU; i++ {
+		mask |= 1 << uint(i)
+	}
+	return mask
+}
+
 // sysSchedGetaffinity handles sched_getaffinity(2): runtime.NumCPU counts these bits.
 func sysSchedGetaffinity(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	size := uintptr(tf.RSI)
 	if size < 8 || size&7 != 0 {
 		return 0, linux.EINVAL
 	}
-	p := uintptr(tf.RDX)
-	zeroBytes(p, 8)
-	var mask uint64
-	for i := 0; i < numCPU; i++ {
-		mask |= 1 << uint(i)
+	target, err := affinityTarget(t, tf.RDI)
+	if err != 0 {
+		return 0, err
 	}
-	*(*uint64)(unsafe.Pointer(p)) = mask
+	p := uintptr(tf.RDX)
+	zeroBytes(p, size)
+	*(*uint64)(unsafe.Pointer(p)) = target.Affinity & onlineMask()
 	return 8, 0
 }
 
-// sysSchedSetaffinity handles sched_setaffinity(2).
+// sysSchedSetaffinity handles sched_setaffinity(2). The scheduler runs a thread only on the
+// CPUs of its mask; a thread that leaves its current CPU's set moves at once.
 func sysSchedSetaffinity(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
-	if uintptr(tf.RSI) < 8 {
+	size := uintptr(tf.RSI)
+	if size == 0 {
 		return 0, linux.EINVAL
 	}
-	if *(*uint64)(unsafe.Pointer(uintptr(tf.RDX)))&1 == 0 {
+	target, err := affinityTarget(t, tf.RDI)
+	if err != 0 {
+		return 0, err
+	}
+	var mask uint64
+	n := size
+	if n > 8 {
+		n = 8 // CPUs beyond 63 do not exist here
+	}
+	copyBytes(uintptr(unsafe.Pointer(&mask)), uintptr(tf.RDX), n)
+	mask &= onlineMask()
+	if mask == 0 {
 		return 0, linux.EINVAL
+	}
+	target.Affinity = mask
+	if target == t && mask&(1<<thisCPU().ID) == 0 {
+		yield() // pickNext will not choose it here again
+	} else if target.State == stRunnable {
+		kickIdleCPU(target)
 	}
 	return 0, 0
 }
@@ -167,6 +206,17 @@ func sysSetgroups(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 func sysGetres(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	for _, p := range [3]uint64{tf.RDI, tf.RSI, tf.RDX} {
 		*(*uint32)(unsafe.Pointer(uintptr(p))) = 0
+	}
+	return 0, 0
+}
+
+// sysGetcpu handles getcpu(2): the CPU and NUMA node (always 0) the caller runs on.
+func sysGetcpu(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	if tf.RDI != 0 {
+		*(*uint32)(unsafe.Pointer(uintptr(tf.RDI))) = uint32(thisCPU().ID)
+	}
+	if tf.RSI != 0 {
+		*(*uint32)(unsafe.Pointer(uintptr(tf.RSI))) = 0
 	}
 	return 0, 0
 }

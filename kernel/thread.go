@@ -49,11 +49,12 @@ const (
 )
 
 type thread struct {
-	State   uint32
-	TID     int32
-	CPU     uint32  // the CPU it runs on, while stRunning
-	SavedSP uintptr // kernel SP saved by swtch while not running
-	FS      uintptr // the thread's FS base (TLS)
+	State    uint32
+	TID      int32
+	CPU      uint32  // the CPU it runs on, while stRunning
+	Affinity uint64  // CPUs it may run on (sched_setaffinity); bit i = CPU i
+	SavedSP  uintptr // kernel SP saved by swtch while not running
+	FS       uintptr // the thread's FS base (TLS)
 
 	// Blocking.
 	WaitKind uint32
@@ -128,6 +129,7 @@ func newThread(i uintptr, tf *TrapFrame, fpu uintptr) *thread {
 	*(*uintptr)(unsafe.Pointer(sp)) = 0
 	*(*uintptr)(unsafe.Pointer(sp + 8)) = addrForkReturn()
 	t.SavedSP = sp
+	t.Affinity = ^uint64(0) // every CPU; clone copies the parent's
 	t.State = stRunnable
 	schedChanged()
 	return t
@@ -178,6 +180,8 @@ func sysClone(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		c.FS = uintptr(tf.R8)
 	}
 	c.SigMask = t.SigMask
+	c.Affinity = t.Affinity
+	kickIdleCPU(c)
 	if flags&linux.CLONE_PARENT_SETTID != 0 && tf.RDX != 0 {
 		*(*int32)(unsafe.Pointer(uintptr(tf.RDX))) = c.TID
 	}

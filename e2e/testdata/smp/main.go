@@ -7,6 +7,7 @@
 //	shootdown   after munmap on one CPU, a reader on another CPU faults; it never reads
 //	            the page's next owner's data through a stale TLB entry
 //	stress=D    messages, mutexes, timers and GC churn together for duration D
+//	affinity    sched_setaffinity moves the calling thread to the CPU it names
 package main
 
 import (
@@ -37,6 +38,8 @@ func main() {
 			detail, err = checkShootdown()
 		case "stress":
 			detail, err = checkStress(val)
+		case "affinity":
+			detail, err = checkAffinity()
 		default:
 			err = fmt.Errorf("unknown check %q", arg)
 		}
@@ -257,3 +260,38 @@ func munmap(addr uintptr, n int) error {
 	}
 	return nil
 }
+
+// checkAffinity pins the calling thread to each CPU in turn and asks getcpu where it runs.
+func checkAffinity() (string, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	n := runtime.NumCPU()
+	for round := 0; round < 3; round++ {
+		for cpu := n - 1; cpu >= 0; cpu-- {
+			var set, got [16]uint64
+			set[cpu/64] = 1 << (cpu % 64)
+			if _, _, e := syscall.RawSyscall(syscall.SYS_SCHED_SETAFFINITY, 0, unsafe.Sizeof(set), uintptr(unsafe.Pointer(&set))); e != 0 {
+				return "", fmt.Errorf("sched_setaffinity(CPU %d): %v", cpu, e)
+			}
+			var c uint32
+			if _, _, e := syscall.RawSyscall(sysGetcpu, uintptr(unsafe.Pointer(&c)), 0, 0); e != 0 {
+				return "", fmt.Errorf("getcpu: %v", e)
+			}
+			if int(c) != cpu {
+				return "", fmt.Errorf("pinned to CPU %d, running on CPU %d", cpu, c)
+			}
+			if _, _, e := syscall.RawSyscall(syscall.SYS_SCHED_GETAFFINITY, 0, unsafe.Sizeof(got), uintptr(unsafe.Pointer(&got))); e != 0 || got != set {
+				return "", fmt.Errorf("sched_getaffinity after pinning to CPU %d: %v %#x", cpu, e, got[0])
+			}
+		}
+	}
+	var all [16]uint64
+	for cpu := 0; cpu < n; cpu++ {
+		all[cpu/64] |= 1 << (cpu % 64)
+	}
+	syscall.RawSyscall(syscall.SYS_SCHED_SETAFFINITY, 0, unsafe.Sizeof(all), uintptr(unsafe.Pointer(&all)))
+	return fmt.Sprintf("pinned to each of %d CPUs 3 times", n), nil
+}
+
+// sysGetcpu is getcpu(2) on linux/amd64 (the syscall package does not name it).
+const sysGetcpu = 309
