@@ -142,7 +142,7 @@ func TestDerived(t *testing.T) {
 		keys = append(keys, f.Key)
 		by[f.Key] = f
 	}
-	if got := strings.Join(keys, " "); got != "parallel@1cpu parallel@2cpu parallel.speedup files_seq_write" {
+	if got := strings.Join(keys, " "); got != "parallel@1cpu parallel@2cpu parallel.speedup parallel.speedup_fastest files_seq_write" {
 		t.Fatalf("rows %s", got)
 	}
 	sp := by["parallel.speedup"]
@@ -226,7 +226,7 @@ func TestSmoke(t *testing.T) {
 		}
 	}
 	for _, k := range []string{"hello.first_line", "hello.exit", "getpid", "pipe_rw", "time_now", "goroutine_pingpong", "chan_handoff", "mutex_contended", "gc_churn",
-		"hello.first_line@4cpu", "hello.first_line.4v1", "parallel@1cpu", "parallel@2cpu", "parallel.speedup", "files_seq_write", "files_seq_read", "files_fsync_4k"} {
+		"hello.first_line@4cpu", "hello.first_line.4v1", "parallel@1cpu", "parallel@2cpu", "parallel.speedup", "files_seq_write", "files_seq_read", "files_fsync_4k", "parallel.speedup_fastest"} {
 		if !have[k] {
 			t.Errorf("results.json: no figure %q for both sides", k)
 		}

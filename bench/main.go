@@ -41,6 +41,7 @@ type suite struct {
 	out     string
 	root    string
 	verbose bool
+	from    string // --from: re-render a results.json
 	// linuxCmdline is the Linux side's command line before "--".
 	linuxCmdline string
 	only         map[string]bool
@@ -84,6 +85,7 @@ func parseFlags(args []string) (*suite, error) {
 	fs.StringVar(&s.out, "out", "", "directory for results.json, results.md and boottime.svg (default: bench/ in the module)")
 	only := fs.String("workloads", "", "comma-separated subset of workloads (default: all)")
 	fs.BoolVar(&s.verbose, "v", false, "log every run")
+	fs.StringVar(&s.from, "from", "", "run nothing: re-render this results.json (derived rows recomputed) into --out")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -122,6 +124,9 @@ func (s *suite) Main() (*Results, error) {
 	}
 	if s.out == "" {
 		s.out = filepath.Join(s.root, "bench")
+	}
+	if s.from != "" {
+		return rerender(s.from, s.out)
 	}
 	if _, err := exec.LookPath(s.qemu); err != nil {
 		return nil, fmt.Errorf("%s not found (apt-get install qemu-system-x86)", s.qemu)
