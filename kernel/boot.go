@@ -129,7 +129,7 @@ func setupMemory() {
 	frames.Reserve(1<<20, uint64(addrImageEnd())-(1<<20))
 	frames.Reserve(initrdBase, initrdSize) // the root file system is read in place
 	if !frames.Init(mm.Identity{}) {
-		bug("setupMemory: no room for the frame bitmap")
+		outOfMemory("frame allocator: RAM beyond the image is too small", 0)
 	}
 	pm := mm.Identity{}
 	pt, ok := mm.NewPageTable(&frames, pm)

@@ -74,9 +74,13 @@ func outOfMemory(what string, addr uint64) {
 	klog.Str(what)
 	klog.Str(" at ")
 	klog.Hex(addr)
-	klog.Str("): ")
+	klog.Str("): all ")
 	klog.Dec(int64(frames.TotalPages() * 4 / 1024))
-	klog.Str(" MiB of guest RAM in use; run with a larger --mem\n")
+	klog.Str(" MiB the kernel manages are in use (guest RAM ")
+	klog.Dec(int64(ramTop >> 20))
+	klog.Str(" MiB, of which the loaded image takes ")
+	klog.Dec(int64((uint64(addrImageEnd()) - 1<<20) >> 20))
+	klog.Str(" MiB); run with a larger --mem\n")
 	exitProcess(exitOOM)
 }
 
