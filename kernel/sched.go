@@ -141,17 +141,30 @@ func wake(t *thread, why uint32) {
 	kickIdleCPU(t)
 }
 
-// kickIdleCPU sends the wake-up IPI to one halted CPU, other than this one, that t may run
-// on, if any.
+// kickIdleCPU makes sure a CPU that t may run on will look at the run queue soon: a halted
+// one gets the wake-up IPI. If none is halted and this CPU may not run t, a busy one that
+// may gets the IPI too: on its way back to the application it arms its time-slice timer,
+// since a thread now waits for it (otherwise a thread pinned to a busy CPU could wait
+// until that CPU happened to enter the kernel).
 func kickIdleCPU(t *thread) {
 	me := thisCPU().ID
+	busy := -1
 	for i := 0; i < numCPU; i++ {
 		c := &cpus[i]
-		if c.ID != me && c.Online != 0 && c.Halted != 0 && t.Affinity&(1<<c.ID) != 0 {
+		if c.ID == me || c.Online == 0 || t.Affinity&(1<<c.ID) == 0 {
+			continue
+		}
+		if c.Halted != 0 {
 			c.Halted = 0
 			sendIPI(c, vecWakeIPI)
 			return
 		}
+		if busy < 0 {
+			busy = i
+		}
+	}
+	if busy >= 0 && t.Affinity&(1<<me) == 0 {
+		sendIPI(&cpus[busy], vecWakeIPI)
 	}
 }
 

@@ -106,7 +106,9 @@ func sysSchedSetaffinity(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		return 0, linux.EINVAL
 	}
 	target.Affinity = mask
+	schedChanged()
 	if target == t && mask&(1<<thisCPU().ID) == 0 {
+		kickIdleCPU(t)
 		yield() // pickNext will not choose it here again
 	} else if target.State == stRunnable {
 		kickIdleCPU(target)
