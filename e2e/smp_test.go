@@ -37,7 +37,7 @@ func TestSMPParallelShootdownAndStress(t *testing.T) {
 			if n == 2 {
 				checks = append(checks, "parallel")
 			}
-			r := runProg(t, opts{exclusive: true}, "smp", []string{"--cpus", strconv.Itoa(n), "--timeout", "240s"}, checks...)
+			r := runProg(t, opts{exclusive: true}, "smp", []string{"--cpus", strconv.Itoa(n), "--timeout", "200s"}, checks...)
 			wantExit(t, r, 0)
 			for _, c := range checks[1:] {
 				wantCheckOK(t, r, strings.TrimSuffix(c, "=3s"))
