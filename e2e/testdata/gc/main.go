@@ -21,7 +21,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
+	"github.com/unigo-os/unigo/e2e/testdata/internal/checks"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -38,17 +38,12 @@ var (
 	holdMiB  = flag.Int("hold", 64, "MiB to keep live in the hold check")
 )
 
-type check struct {
-	name string
-	run  func() (string, error)
-}
-
-var checks = []check{
-	{"churn", churn},
-	{"memstats", memstats},
-	{"free", free},
-	{"madvise", madvise},
-	{"hold", hold},
+var table = []checks.Check{
+	{Name: "churn", Run: churn},
+	{Name: "memstats", Run: memstats},
+	{Name: "free", Run: free},
+	{Name: "madvise", Run: madvise},
+	{Name: "hold", Run: hold},
 }
 
 // optIn lists the checks that run only when named.
@@ -237,47 +232,5 @@ func hold() (string, error) {
 
 func main() {
 	flag.Parse()
-	want := flag.Args()
-	for _, w := range want {
-		if !known(w) {
-			fmt.Printf("FAIL %s: unknown check %q\n", name, w)
-			os.Exit(1)
-		}
-	}
-	var failed []string
-	for _, c := range checks {
-		if len(want) == 0 && contains(optIn, c.name) || len(want) > 0 && !contains(want, c.name) {
-			continue
-		}
-		detail, err := c.run()
-		if err != nil {
-			fmt.Printf("%s: FAILED %v\n", c.name, err)
-			failed = append(failed, c.name)
-			continue
-		}
-		fmt.Printf("%s: ok %s\n", c.name, detail)
-	}
-	if len(failed) > 0 {
-		fmt.Printf("FAIL %s: %s\n", name, strings.Join(failed, ", "))
-		os.Exit(1)
-	}
-	fmt.Println("PASS " + name)
-}
-
-func known(n string) bool {
-	for _, c := range checks {
-		if c.name == n {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	checks.Main(name, flag.Args(), table, optIn...)
 }

@@ -10,9 +10,9 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/unigo-os/unigo/e2e/testdata/internal/checks"
 	"os"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,15 +20,10 @@ import (
 
 const name = "goroutines"
 
-type check struct {
-	name string
-	run  func() (string, error)
-}
-
-var checks = []check{
-	{"ring", ring},
-	{"mutex", mutex},
-	{"select", selects},
+var table = []checks.Check{
+	{Name: "ring", Run: ring},
+	{Name: "mutex", Run: mutex},
+	{Name: "select", Run: selects},
 }
 
 // deadline bounds every wait so a broken scheduler fails instead of hanging
@@ -121,7 +116,7 @@ func mutex() (string, error) {
 			}
 		}()
 	}
-	if !waitTimeout(&wg, deadline) {
+	if !checks.WaitTimeout(&wg, deadline) {
 		return "", fmt.Errorf("WaitGroup not done after %v", deadline)
 	}
 	mu.Lock()
@@ -178,59 +173,6 @@ func selects() (string, error) {
 	return fmt.Sprintf("timeout after %v, late sender after %v", timedOut.Round(time.Millisecond/10), woke.Round(time.Millisecond/10)), nil
 }
 
-func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return true
-	case <-time.After(d):
-		return false
-	}
-}
-
 func main() {
-	want := os.Args[1:]
-	for _, w := range want {
-		if !known(w) {
-			fmt.Printf("FAIL %s: unknown check %q\n", name, w)
-			os.Exit(1)
-		}
-	}
-	var failed []string
-	for _, c := range checks {
-		if len(want) > 0 && !contains(want, c.name) {
-			continue
-		}
-		detail, err := c.run()
-		if err != nil {
-			fmt.Printf("%s: FAILED %v\n", c.name, err)
-			failed = append(failed, c.name)
-			continue
-		}
-		fmt.Printf("%s: ok %s\n", c.name, detail)
-	}
-	if len(failed) > 0 {
-		fmt.Printf("FAIL %s: %s\n", name, strings.Join(failed, ", "))
-		os.Exit(1)
-	}
-	fmt.Println("PASS " + name)
-}
-
-func known(n string) bool {
-	for _, c := range checks {
-		if c.name == n {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	checks.Main(name, os.Args[1:], table)
 }

@@ -18,9 +18,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
+	"github.com/unigo-os/unigo/e2e/testdata/internal/checks"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,17 +29,12 @@ const name = "timers"
 
 var wall = flag.Int64("wall", 0, "host wall clock in unix seconds (0: skip the comparison)")
 
-type check struct {
-	name string
-	run  func() (string, error)
-}
-
-var checks = []check{
-	{"wall", wallClock},
-	{"monotonic", monotonic},
-	{"sleep", sleep},
-	{"afterfunc", afterFunc},
-	{"timers", timers},
+var table = []checks.Check{
+	{Name: "wall", Run: wallClock},
+	{Name: "monotonic", Run: monotonic},
+	{Name: "sleep", Run: sleep},
+	{Name: "afterfunc", Run: afterFunc},
+	{Name: "timers", Run: timers},
 }
 
 const deadline = 30 * time.Second
@@ -129,7 +123,7 @@ func afterFunc() (string, error) {
 			wg.Done()
 		})
 	}
-	if !waitTimeout(&wg, deadline) {
+	if !checks.WaitTimeout(&wg, deadline) {
 		return "", fmt.Errorf("only %d of %d AfterFunc timers fired within %v", fired.Load(), nTimers, deadline)
 	}
 	if early.Load() > 0 {
@@ -178,51 +172,7 @@ func timers() (string, error) {
 	return fmt.Sprintf("%d/%d fired in %v; stopped timer stayed silent", nTimers, nTimers, time.Since(start).Round(time.Millisecond)), nil
 }
 
-func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return true
-	case <-time.After(d):
-		return false
-	}
-}
-
 func main() {
 	flag.Parse()
-	want := flag.Args()
-	for _, w := range want {
-		if !known(w) {
-			fmt.Printf("FAIL %s: unknown check %q\n", name, w)
-			os.Exit(1)
-		}
-	}
-	var failed []string
-	for _, c := range checks {
-		if len(want) > 0 && !slices.Contains(want, c.name) {
-			continue
-		}
-		detail, err := c.run()
-		if err != nil {
-			fmt.Printf("%s: FAILED %v\n", c.name, err)
-			failed = append(failed, c.name)
-			continue
-		}
-		fmt.Printf("%s: ok %s\n", c.name, detail)
-	}
-	if len(failed) > 0 {
-		fmt.Printf("FAIL %s: %s\n", name, strings.Join(failed, ", "))
-		os.Exit(1)
-	}
-	fmt.Println("PASS " + name)
-}
-
-func known(n string) bool {
-	for _, c := range checks {
-		if c.name == n {
-			return true
-		}
-	}
-	return false
+	checks.Main(name, flag.Args(), table)
 }
