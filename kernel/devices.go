@@ -286,7 +286,8 @@ func deviceInterrupt(vector uint64) {
 		wakeDevice(dkRng)
 	}
 	if ev&virtio.EvNetRx != 0 {
-		wakeDevice(dkNetRx) // the netstack's control fd will be marked readable here
+		wakeDevice(dkNetRx)
+		netCtlChanged() // the netstack service drains the receive ring
 	}
 	if ev&virtio.EvNetTx != 0 {
 		wakeDevice(dkNetTx)

@@ -28,6 +28,7 @@ const (
 	fkFSFile // a file or directory of the file system (sys_fs*.go)
 	fkDevice // a device of /dev other than the console (devfile.go)
 	fkSocket // a socket (socket.go)
+	fkNetCtl // the netstack service's control fd (sys_netsvc.go)
 )
 
 type file struct {
@@ -162,6 +163,8 @@ func closeFD(fd uint64) linux.Errno {
 			fs.Release(fsEnv(), f.Node)
 		case fkSocket:
 			sockClose(f)
+		case fkNetCtl:
+			netCtlClose()
 		}
 		files[fi] = file{}
 	}
@@ -229,6 +232,8 @@ func fileRead(f *file, p uintptr, n uintptr) (uintptr, linux.Errno) {
 		return devRead(f, p, n)
 	case fkSocket:
 		return sockRead(f, p, n)
+	case fkNetCtl:
+		return netCtlRead(p, n)
 	}
 	return 0, linux.EBADF
 }

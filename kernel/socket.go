@@ -6,14 +6,15 @@ package kernel
 // readiness comes from this state, with the same generation-based edge triggering as
 // pipes (sockChanged bumps the file's Gen).
 //
-// Unix-domain sockets live here entirely (socket_unix.go). Internet sockets are not
-// implemented yet: socket(AF_INET/AF_INET6) gives EAFNOSUPPORT (docs/net-design.md has the
-// plan for the netstack service). Syscall glue: sys_socket.go.
+// Unix-domain sockets live here entirely (socket_unix.go). Internet sockets add a send
+// ring and hand their traffic to the netstack service (socket_inet.go, sys_netsvc.go,
+// docs/net-design.md). Syscall glue: sys_socket.go.
 //
 // Every function here runs under the kernel lock.
 
 import (
 	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/abi/unet"
 	"github.com/unigo-os/unigo/kernel/mm"
 )
 
@@ -27,12 +28,18 @@ const (
 //	ssFree -> ssOpen            socket(2); or -> ssConnected for socketpair and accept's new socket
 //	ssOpen -> ssListening       listen(2) on a stream or seqpacket socket
 //	ssOpen -> ssConnected       connect(2)
+//	ssOpen -> ssConnecting      connect(2) on a TCP socket; -> ssConnected or back to
+//	                            ssOpen (with SO_ERROR) when the service reports
+//	any    -> ssClosing         the last file reference to an internet socket the
+//	                            netstack service knows closes; -> ssFree by the service
 //	any    -> ssFree            the last file reference closes (sockRelease)
 const (
 	ssFree = iota
 	ssOpen
 	ssListening
 	ssConnected
+	ssConnecting
+	ssClosing
 )
 
 // Shutdown bits: this side can no longer receive / send. A peer's close sets both.
@@ -68,6 +75,15 @@ type socket struct {
 
 	Rx   sockRing
 	Opts [maxSockOpts]sockOpt
+
+	// Internet sockets (socket_inet.go).
+	NetID         int32     // the id the netstack service knows it by
+	Pend          uint32    // unet.W* work not yet taken by the service
+	Svc           bool      // the service has taken work for it: only the service frees it
+	Bound         bool      // Local is set
+	RxWant        bool      // the service has more data than fit: tell it when the app reads
+	Local, Remote unet.Addr // bound address; peer (connected) or connect's destination
+	Tx            sockRing  // written by the application, taken by the service
 }
 
 var socks [maxSockets]socket
@@ -103,6 +119,9 @@ func sockFree(s *socket) {
 	for i := uint32(0); i < s.Rx.N; i++ {
 		frames.Free(uint64(s.Rx.Pages[i]), mm.Identity{})
 	}
+	for i := uint32(0); i < s.Tx.N; i++ {
+		frames.Free(uint64(s.Tx.Pages[i]), mm.Identity{})
+	}
 	*s = socket{}
 }
 
@@ -123,6 +142,10 @@ func sockChanged(si int32) {
 // socket connected to it sees the peer gone.
 func sockRelease(si int32) {
 	s := &socks[si]
+	if isInet(s) {
+		inetRelease(si)
+		return
+	}
 	for q := s.QHead; q >= 0; {
 		next := socks[q].Next
 		sockRelease(q)
@@ -151,6 +174,9 @@ func sockClose(f *file) { sockRelease(f.Sock) }
 // sockReadiness returns the EPOLL* bits that hold for socket file f now.
 func sockReadiness(f *file) uint32 {
 	s := &socks[f.Sock]
+	if isInet(s) {
+		return inetReadiness(s)
+	}
 	var r uint32
 	if s.Err != 0 {
 		r |= linux.EPOLLERR

@@ -9,7 +9,11 @@ package kernel
 // The ring knows nothing about the allocator: the caller fills Pages, so host tests can
 // hand it pages of Go memory.
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/unigo-os/unigo/kernel/abi/unet"
+)
 
 const (
 	sockRingPages = 16 // 64 KiB per direction
@@ -23,6 +27,7 @@ type sockRing struct {
 	R, W  uint64                 // bytes ever taken and put; W-R are buffered
 	Recs  uint32                 // records buffered (record mode)
 	Hdr   [2]uint32              // scratch for a record header: the ring never moves, a stack might
+	Addr  unet.Addr              // scratch for an internet datagram's address
 }
 
 func (r *sockRing) hdrAddr() uintptr { return uintptr(unsafe.Pointer(&r.Hdr)) }

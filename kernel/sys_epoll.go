@@ -58,6 +58,8 @@ func readiness(f *file) uint32 {
 		return pipeReadiness(f)
 	case fkSocket:
 		return sockReadiness(f)
+	case fkNetCtl:
+		return netCtlReadiness()
 	case fkEventfd:
 		r := uint32(0)
 		if f.Count > 0 {

@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/abi/unet"
 )
 
 // getSock returns the socket behind fd (ENOTSOCK for other files).
@@ -40,10 +41,7 @@ func newSocket(domain uint64, typ uint16, proto int32) (int32, linux.Errno) {
 		}
 		return allocSocket(linux.AF_UNIX, typ, proto)
 	case linux.AF_INET, linux.AF_INET6:
-		if proto == linux.IPPROTO_MPTCP {
-			return 0, linux.EPROTONOSUPPORT // Go's MPTCP probe: plain TCP, please
-		}
-		return 0, linux.EAFNOSUPPORT // no network stack yet (docs/net-design.md)
+		return inetNewSocket(domain, typ, proto)
 	}
 	return 0, linux.EAFNOSUPPORT
 }
@@ -118,6 +116,9 @@ func sysBind(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if err != 0 {
 		return 0, err
 	}
+	if isInet(&socks[si]) {
+		return 0, inetBind(si, uintptr(tf.RSI), uint32(tf.RDX))
+	}
 	var n unixName
 	if err := readUnixName(uintptr(tf.RSI), uint32(tf.RDX), &n); err != 0 {
 		return 0, err
@@ -131,6 +132,9 @@ func sysListen(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if err != 0 {
 		return 0, err
 	}
+	if isInet(&socks[si]) {
+		return 0, inetListen(si, int32(tf.RSI))
+	}
 	return 0, unixListen(&socks[si], int32(tf.RSI))
 }
 
@@ -139,6 +143,9 @@ func sysConnect(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	f, si, err := getSock(tf.RDI)
 	if err != 0 {
 		return 0, err
+	}
+	if isInet(&socks[si]) {
+		return 0, inetConnect(si, uintptr(tf.RSI), uint32(tf.RDX), f.Flags&linux.O_NONBLOCK != 0)
 	}
 	var n unixName
 	if err := readUnixName(uintptr(tf.RSI), uint32(tf.RDX), &n); err != 0 {
@@ -182,7 +189,11 @@ func accept4(fd uint64, addr, lenp uintptr, flags uint64) (uintptr, linux.Errno)
 	}
 	nf.Sock = ci
 	socks[ci].File = fds[nfd].File - 1
-	if addr != 0 {
+	if isInet(&socks[ci]) {
+		if addr != 0 {
+			writeInetAddr(socks[ci].Family, &socks[ci].Remote, addr, lenp)
+		}
+	} else if addr != 0 {
 		writeUnixName(addr, lenp, sockName(socks[ci].Peer))
 	}
 	return uintptr(nfd), 0
@@ -192,6 +203,10 @@ func accept4(fd uint64, addr, lenp uintptr, flags uint64) (uintptr, linux.Errno)
 func sockRead(f *file, dst, n uintptr) (uintptr, linux.Errno) {
 	iov := linux.Iovec{Base: uint64(dst), Len: uint64(n)}
 	var res recvResult
+	if isInet(&socks[f.Sock]) {
+		err := inetRecv(f.Sock, ioVecs{uintptr(unsafe.Pointer(&iov)), 1}, 0, f.Flags&linux.O_NONBLOCK != 0, &res, nil)
+		return res.N, err
+	}
 	err := unixRecv(f.Sock, ioVecs{uintptr(unsafe.Pointer(&iov)), 1}, 0, f.Flags&linux.O_NONBLOCK != 0, &res)
 	return res.N, err
 }
@@ -199,6 +214,9 @@ func sockRead(f *file, dst, n uintptr) (uintptr, linux.Errno) {
 // sockWrite is write(2) on a socket.
 func sockWrite(f *file, src, n uintptr) (uintptr, linux.Errno) {
 	iov := linux.Iovec{Base: uint64(src), Len: uint64(n)}
+	if isInet(&socks[f.Sock]) {
+		return inetSend(f.Sock, ioVecs{uintptr(unsafe.Pointer(&iov)), 1}, 0, 0, f.Flags&linux.O_NONBLOCK != 0)
+	}
 	var to unixName
 	return unixSend(f.Sock, ioVecs{uintptr(unsafe.Pointer(&iov)), 1}, &to, f.Flags&linux.O_NONBLOCK != 0)
 }
@@ -208,6 +226,10 @@ func sysSendto(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	f, si, err := getSock(tf.RDI)
 	if err != 0 {
 		return 0, err
+	}
+	if isInet(&socks[si]) {
+		iov := linux.Iovec{Base: tf.RSI, Len: tf.RDX}
+		return inetSend(si, ioVecs{uintptr(unsafe.Pointer(&iov)), 1}, uintptr(tf.R8), uint32(tf.R9), nonblocking(f, tf.R10))
 	}
 	var to unixName
 	if tf.R8 != 0 {
@@ -227,6 +249,16 @@ func sysRecvfrom(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	}
 	iov := linux.Iovec{Base: tf.RSI, Len: tf.RDX}
 	var res recvResult
+	if isInet(&socks[si]) {
+		var from unet.Addr
+		if err := inetRecv(si, ioVecs{uintptr(unsafe.Pointer(&iov)), 1}, uint32(tf.R10), nonblocking(f, tf.R10), &res, &from); err != 0 {
+			return 0, err
+		}
+		if tf.R8 != 0 {
+			inetRecvFrom(si, &from, uintptr(tf.R8), uintptr(tf.R9))
+		}
+		return res.N, 0
+	}
 	if err := unixRecv(si, ioVecs{uintptr(unsafe.Pointer(&iov)), 1}, uint32(tf.R10), nonblocking(f, tf.R10), &res); err != 0 {
 		return 0, err
 	}
@@ -262,6 +294,9 @@ func sysSendmsg(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if m.Controllen != 0 {
 		return 0, linux.EOPNOTSUPP
 	}
+	if isInet(&socks[si]) {
+		return inetSend(si, ioVecs{uintptr(m.Iov), int(m.Iovlen)}, uintptr(m.Name), uint32(m.Namelen), nonblocking(f, tf.RDX))
+	}
 	var to unixName
 	if m.Name != 0 {
 		if err := readUnixName(uintptr(m.Name), uint32(m.Namelen), &to); err != 0 {
@@ -282,6 +317,18 @@ func sysRecvmsg(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		return 0, linux.EMSGSIZE
 	}
 	var res recvResult
+	if isInet(&socks[si]) {
+		var from unet.Addr
+		if err := inetRecv(si, ioVecs{uintptr(m.Iov), int(m.Iovlen)}, uint32(tf.RDX), nonblocking(f, tf.RDX), &res, &from); err != 0 {
+			return 0, err
+		}
+		if m.Name != 0 {
+			inetRecvFrom(si, &from, uintptr(m.Name), uintptr(unsafe.Pointer(&m.Namelen)))
+		}
+		m.Controllen = 0
+		m.Flags = res.Flags
+		return res.N, 0
+	}
 	if err := unixRecv(si, ioVecs{uintptr(m.Iov), int(m.Iovlen)}, uint32(tf.RDX), nonblocking(f, tf.RDX), &res); err != 0 {
 		return 0, err
 	}
@@ -299,6 +346,9 @@ func sysShutdown(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if err != 0 {
 		return 0, err
 	}
+	if isInet(&socks[si]) {
+		return 0, inetShutdown(si, tf.RSI)
+	}
 	return 0, unixShutdown(si, tf.RSI)
 }
 
@@ -307,6 +357,9 @@ func sysGetsockname(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	_, si, err := getSock(tf.RDI)
 	if err != 0 {
 		return 0, err
+	}
+	if s := &socks[si]; isInet(s) {
+		return 0, writeInetAddr(s.Family, &s.Local, uintptr(tf.RSI), uintptr(tf.RDX))
 	}
 	return 0, writeUnixName(uintptr(tf.RSI), uintptr(tf.RDX), sockName(si))
 }
@@ -318,8 +371,23 @@ func sysGetpeername(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		return 0, err
 	}
 	s := &socks[si]
+	if isInet(s) {
+		if s.State != ssConnected {
+			return 0, linux.ENOTCONN
+		}
+		return 0, writeInetAddr(s.Family, &s.Remote, uintptr(tf.RSI), uintptr(tf.RDX))
+	}
 	if s.State != ssConnected || s.Peer < 0 {
 		return 0, linux.ENOTCONN
 	}
 	return 0, writeUnixName(uintptr(tf.RSI), uintptr(tf.RDX), sockName(s.Peer))
+}
+
+// inetRecvFrom stores a datagram's source (or a stream's peer) for recvfrom/recvmsg.
+func inetRecvFrom(si int32, from *unet.Addr, addr, lenp uintptr) {
+	s := &socks[si]
+	if s.Type != linux.SOCK_DGRAM {
+		from = &s.Remote
+	}
+	writeInetAddr(s.Family, from, addr, lenp)
 }

@@ -53,7 +53,7 @@ var sysTable = [linux.MaxSyscall + 1]sysEntry{
 	linux.SYS_madvise:           {"madvise", sysMadvise, supPartial, "DONTNEED/FREE discard; other advice accepted as a hint"},
 	linux.SYS_nanosleep:         {"nanosleep", sysNanosleep, supFull, ""},
 	linux.SYS_getpid:            {"getpid", sysGetpid, supFull, ""},
-	linux.SYS_socket:            {"socket", sysSocket, supPartial, "AF_UNIX only; AF_INET/AF_INET6 give EAFNOSUPPORT until the netstack lands"},
+	linux.SYS_socket:            {"socket", sysSocket, supFull, "AF_UNIX; AF_INET/AF_INET6 TCP and UDP through the netstack service"},
 	linux.SYS_connect:           {"connect", sysConnect, supFull, ""},
 	linux.SYS_accept:            {"accept", sysAccept, supFull, ""},
 	linux.SYS_sendto:            {"sendto", sysSendto, supFull, ""},
@@ -156,6 +156,8 @@ var sysTable = [linux.MaxSyscall + 1]sysEntry{
 	linux.SYS_rseq:              {"rseq", nil, supENOSYS, "no restartable sequences; glibc-free Go never asks"},
 	linux.SYS_clone3:            {"clone3", nil, supENOSYS, "callers fall back to clone"},
 	linux.SYS_io_uring_setup:    {"io_uring_setup", nil, supENOSYS, "not planned"},
+	linux.SYS_sendfile:          {"sendfile", sysNetEINVAL, supPartial, "EINVAL: callers fall back to read and write"},
+	linux.SYS_splice:            {"splice", sysNetEINVAL, supPartial, "EINVAL: callers (net's TCPConn.ReadFrom) fall back to read and write"},
 }
 
 var enosysReported [linux.MaxSyscall + 1]bool
@@ -167,6 +169,8 @@ func doSyscall(t *thread, tf *TrapFrame) {
 	var e *sysEntry
 	if nr < uint64(len(sysTable)) {
 		e = &sysTable[nr]
+	} else {
+		e = netSyscallEntry(nr) // the netstack service's private calls (sys_netsvc.go)
 	}
 	if e == nil || e.fn == nil {
 		reportENOSYS(nr)

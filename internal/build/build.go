@@ -81,7 +81,9 @@ type pkgInfo struct {
 	ImportPath string
 	Name       string
 	Standard   bool
-	Module     *struct {
+	// Deps, Imports, TestImports, XTestImports: whether package net is used (usesNet).
+	Deps, Imports, TestImports, XTestImports []string
+	Module                                   *struct {
 		Path  string
 		GoMod string
 	}
@@ -163,7 +165,7 @@ func (b *builder) build() (*Result, error) {
 		}
 	}
 
-	file, content := KernelFile, kernelImportFile(pkg.Name)
+	file, content := KernelFile, kernelImportFile(pkg.Name, usesNet(pkg, b.opts.Test))
 	if b.opts.Test {
 		file = KernelTestFile
 	}
@@ -305,7 +307,7 @@ func (b *builder) useLoneModule(modName string) error {
 	if err != nil {
 		return err
 	}
-	gomod := loneModFile(modName, goDirective(ours["go.mod"]), src)
+	gomod := loneModFile(modName, goDirective(ours["go.mod"]), src, modRequires(ours["go.mod"]))
 	if err := b.addOverlay(filepath.Join(b.runDir, "go.mod"), gomod); err != nil {
 		return err
 	}

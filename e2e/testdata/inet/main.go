@@ -1,0 +1,249 @@
+// Command inet exercises TCP and UDP sockets through the net package, over the netstack
+// service: loopback checks by default; `serve ADDR` runs an HTTP server until /quit;
+// `client URL UDPADDR` fetches URL and echoes a datagram off UDPADDR. The same program
+// passes on Linux.
+//
+// Each check prints `name: ok details` or `name: FAILED reason`; the output ends with
+// `PASS inet`, or `FAIL inet` and exit 1.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+)
+
+var failed bool
+
+func check(name string, err error, details string) {
+	if err == nil {
+		fmt.Printf("%s: ok %s\n", name, details)
+		return
+	}
+	failed = true
+	fmt.Printf("%s: FAILED %v\n", name, err)
+}
+
+func main() {
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "serve":
+			serve(os.Args[2])
+			return
+		case "client":
+			client(os.Args[2], os.Args[3])
+		}
+	} else {
+		loopback()
+	}
+	if failed {
+		fmt.Println("FAIL inet")
+		os.Exit(1)
+	}
+	fmt.Println("PASS inet")
+}
+
+func echoOnce(network, listen, dialAddr string) error {
+	ln, err := net.Listen(network, listen)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		io.Copy(c, c)
+		c.Close()
+	}()
+	if dialAddr == "" {
+		dialAddr = ln.Addr().String()
+	} else {
+		dialAddr = net.JoinHostPort(dialAddr, fmt.Sprint(ln.Addr().(*net.TCPAddr).Port))
+	}
+	c, err := net.DialTimeout("tcp", dialAddr, 5*time.Second)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	msg := bytes.Repeat([]byte("unigo-inet "), 30000) // 330 KB: more than the rings hold
+	go c.Write(msg)
+	got := make([]byte, len(msg))
+	if _, err := io.ReadFull(c, got); err != nil {
+		return fmt.Errorf("read back: %v", err)
+	}
+	if !bytes.Equal(got, msg) {
+		return errors.New("echoed bytes differ")
+	}
+	return nil
+}
+
+func loopback() {
+	check("tcp4", echoOnce("tcp4", "127.0.0.1:0", ""), "")
+	check("tcp6", echoOnce("tcp6", "[::1]:0", ""), "")
+	check("dualstack", echoOnce("tcp", ":0", "127.0.0.1"), "listener on [::] reached over IPv4")
+
+	// Connection refused.
+	_, err := net.DialTimeout("tcp", "127.0.0.1:1", 5*time.Second)
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		check("refused", nil, "")
+	} else {
+		check("refused", fmt.Errorf("got %v, want ECONNREFUSED", err), "")
+	}
+
+	// Port in use.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err == nil {
+		_, err2 := net.Listen("tcp", ln.Addr().String())
+		if errors.Is(err2, syscall.EADDRINUSE) {
+			check("addrinuse", nil, "")
+		} else {
+			check("addrinuse", fmt.Errorf("got %v", err2), "")
+		}
+		ln.Close()
+	} else {
+		check("addrinuse", err, "")
+	}
+
+	// UDP echo on loopback.
+	check("udp", udpEcho("127.0.0.1:0"), "")
+
+	// HTTP on loopback.
+	check("http", httpLoop(), "")
+}
+
+func udpEcho(addr string) error {
+	pc, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		return err
+	}
+	defer pc.Close()
+	go func() {
+		buf := make([]byte, 2048)
+		for {
+			n, from, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			pc.WriteTo(buf[:n], from)
+		}
+	}()
+	c, err := net.Dial("udp", pc.LocalAddr().String())
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return udpRoundTrip(c)
+}
+
+func udpRoundTrip(c net.Conn) error {
+	buf := make([]byte, 2048)
+	for i := 0; i < 5; i++ {
+		msg := fmt.Sprintf("datagram %d", i)
+		c.SetDeadline(time.Now().Add(2 * time.Second))
+		if _, err := c.Write([]byte(msg)); err != nil {
+			return err
+		}
+		n, err := c.Read(buf)
+		if err != nil {
+			return err
+		}
+		if string(buf[:n]) != msg {
+			return fmt.Errorf("got %q, want %q", buf[:n], msg)
+		}
+	}
+	return nil
+}
+
+func handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/hello", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "hello %s from unigo\n", r.URL.Query().Get("i"))
+	})
+	return mux
+}
+
+func httpLoop() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	go http.Serve(ln, handler())
+	for i := 0; i < 20; i++ {
+		resp, err := http.Get(fmt.Sprintf("http://%s/hello?i=%d", ln.Addr(), i))
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		if want := fmt.Sprintf("hello %d from unigo\n", i); string(b) != want {
+			return fmt.Errorf("body %q, want %q", b, want)
+		}
+	}
+	return nil
+}
+
+func serve(addr string) {
+	mux := http.NewServeMux()
+	mux.Handle("/hello", handler())
+	mux.HandleFunc("/quit", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "bye")
+		go func() {
+			time.Sleep(100 * time.Millisecond)
+			fmt.Println("PASS inet")
+			os.Exit(0)
+		}()
+	})
+	// UDP echo on the same port number.
+	if pc, err := net.ListenPacket("udp", addr); err == nil {
+		go func() {
+			buf := make([]byte, 2048)
+			for {
+				n, from, err := pc.ReadFrom(buf)
+				if err != nil {
+					return
+				}
+				pc.WriteTo(buf[:n], from)
+			}
+		}()
+	} else {
+		fmt.Println("udp listen:", err)
+	}
+	fmt.Println("serving", addr)
+	err := http.ListenAndServe(addr, mux)
+	fmt.Println("FAIL inet: serve:", err)
+	os.Exit(1)
+}
+
+func client(url, udpAddr string) {
+	hc := &http.Client{Timeout: 10 * time.Second}
+	resp, err := hc.Get(url)
+	if err == nil {
+		var b []byte
+		b, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil && !strings.HasPrefix(string(b), "host says hello") {
+			err = fmt.Errorf("body %q", b)
+		}
+	}
+	check("client-get", err, "")
+	c, err := net.Dial("udp", udpAddr)
+	if err == nil {
+		err = udpRoundTrip(c)
+		c.Close()
+	}
+	check("client-udp", err, "")
+}

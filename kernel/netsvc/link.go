@@ -1,0 +1,222 @@
+package netsvc
+
+// The stack: a loopback NIC and, when the machine has a virtio-net device, an Ethernet
+// NIC over it. Outbound frames go to the device from the goroutine that wrote them
+// (channel endpoint's write notification); inbound frames come from ctlLoop.
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/unigo-os/unigo/kernel/abi/unet"
+	"gvisor.dev/gvisor/pkg/buffer"
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/header"
+	"gvisor.dev/gvisor/pkg/tcpip/link/channel"
+	"gvisor.dev/gvisor/pkg/tcpip/link/ethernet"
+	"gvisor.dev/gvisor/pkg/tcpip/link/loopback"
+	"gvisor.dev/gvisor/pkg/tcpip/network/arp"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv6"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/icmp"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/udp"
+)
+
+const (
+	nicLoopback = 1
+	nicEther    = 2
+)
+
+var link struct {
+	ch  *channel.Endpoint
+	mac [6]byte
+
+	txMu  sync.Mutex
+	txBuf [][]byte
+	txIov []syscall.Iovec
+}
+
+// readCmdline returns the kernel options (key=value tokens of /proc/cmdline).
+func readCmdline() map[string]string {
+	m := map[string]string{}
+	b, err := os.ReadFile("/proc/cmdline")
+	if err != nil {
+		return m
+	}
+	for _, tok := range strings.Fields(string(b)) {
+		k, v, _ := strings.Cut(tok, "=")
+		m[k] = v
+		if v == "" {
+			m[k] = "1"
+		}
+	}
+	return m
+}
+
+func newStack(cmd map[string]string) (*stack.Stack, error) {
+	s := stack.New(stack.Options{
+		NetworkProtocols:   []stack.NetworkProtocolFactory{ipv4.NewProtocol, ipv6.NewProtocol, arp.NewProtocol},
+		TransportProtocols: []stack.TransportProtocolFactory{tcp.NewProtocol, udp.NewProtocol, icmp.NewProtocol4, icmp.NewProtocol6},
+		HandleLocal:        true,
+	})
+	sack := tcpip.TCPSACKEnabled(true)
+	s.SetTransportProtocolOption(tcp.ProtocolNumber, &sack)
+
+	if err := s.CreateNIC(nicLoopback, loopback.New()); err != nil {
+		return nil, fmt.Errorf("loopback NIC: %v", err)
+	}
+	lo4 := tcpip.AddressWithPrefix{Address: tcpip.AddrFrom4([4]byte{127, 0, 0, 1}), PrefixLen: 8}
+	lo6 := tcpip.AddressWithPrefix{Address: tcpip.AddrFrom16([16]byte{15: 1}), PrefixLen: 128}
+	s.AddProtocolAddress(nicLoopback, tcpip.ProtocolAddress{Protocol: ipv4.ProtocolNumber, AddressWithPrefix: lo4}, stack.AddressProperties{})
+	s.AddProtocolAddress(nicLoopback, tcpip.ProtocolAddress{Protocol: ipv6.ProtocolNumber, AddressWithPrefix: lo6}, stack.AddressProperties{})
+	routes := []tcpip.Route{
+		{Destination: lo4.Subnet(), NIC: nicLoopback},
+		{Destination: lo6.Subnet(), NIC: nicLoopback},
+	}
+
+	var info unet.Info
+	if err := netInfo(&info); err != nil || info.Present == 0 {
+		s.SetRouteTable(routes)
+		return s, nil
+	}
+	link.mac = info.MAC
+	link.ch = channel.New(256, info.MTU, tcpip.LinkAddress(info.MAC[:]))
+	link.ch.AddNotify(txNotify{})
+	if err := s.CreateNIC(nicEther, ethernet.New(link.ch)); err != nil {
+		return nil, fmt.Errorf("ethernet NIC: %v", err)
+	}
+	cfg, err := netConfig(cmd)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.addr.IsValid() {
+		a := tcpip.AddrFromSlice(cfg.addr.Addr().AsSlice())
+		proto := ipv4.ProtocolNumber
+		if cfg.addr.Addr().Is6() {
+			proto = ipv6.ProtocolNumber
+		}
+		ap := tcpip.AddressWithPrefix{Address: a, PrefixLen: cfg.addr.Bits()}
+		if err := s.AddProtocolAddress(nicEther, tcpip.ProtocolAddress{Protocol: proto, AddressWithPrefix: ap}, stack.AddressProperties{}); err != nil {
+			return nil, fmt.Errorf("address %v: %v", cfg.addr, err)
+		}
+		routes = append(routes, tcpip.Route{Destination: ap.Subnet(), NIC: nicEther})
+		if cfg.gw.IsValid() {
+			gw := tcpip.AddrFromSlice(cfg.gw.AsSlice())
+			if cfg.gw.Is4() {
+				routes = append(routes, tcpip.Route{Destination: header.IPv4EmptySubnet, Gateway: gw, NIC: nicEther})
+			} else {
+				routes = append(routes, tcpip.Route{Destination: header.IPv6EmptySubnet, Gateway: gw, NIC: nicEther})
+			}
+		}
+	}
+	s.SetRouteTable(routes)
+	writeResolvConf(cfg.dns)
+	debugf("nic %x addr %v gw %v dns %v (%s)", info.MAC, cfg.addr, cfg.gw, cfg.dns, cfg.source)
+	return s, nil
+}
+
+// txNotify sends what the stack queued on the channel endpoint.
+type txNotify struct{}
+
+func (txNotify) WriteNotify() {
+	link.txMu.Lock()
+	defer link.txMu.Unlock()
+	for {
+		link.txBuf = link.txBuf[:0]
+		link.txIov = link.txIov[:0]
+		var pkts []*stack.PacketBuffer
+		for len(pkts) < 64 {
+			pkt := link.ch.Read()
+			if pkt == nil {
+				break
+			}
+			pkts = append(pkts, pkt)
+		}
+		if len(pkts) == 0 {
+			return
+		}
+		for _, pkt := range pkts {
+			v := pkt.ToView()
+			b := v.AsSlice()
+			frame := make([]byte, len(b))
+			copy(frame, b)
+			v.Release()
+			pkt.DecRef()
+			link.txBuf = append(link.txBuf, frame)
+			link.txIov = append(link.txIov, syscall.Iovec{Base: &frame[0], Len: uint64(len(frame))})
+		}
+		frameTx(link.txIov)
+	}
+}
+
+// deliverFrame hands a received Ethernet frame to the stack.
+func deliverFrame(f []byte) {
+	if link.ch == nil || len(f) < header.EthernetMinimumSize {
+		return
+	}
+	pkt := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: buffer.MakeWithData(f)})
+	link.ch.InjectInbound(0, pkt)
+	pkt.DecRef()
+}
+
+type netCfg struct {
+	addr   netip.Prefix
+	gw     netip.Addr
+	dns    []netip.Addr
+	source string
+}
+
+// netConfig reads unigo.ip/gw/dns, or asks DHCP.
+func netConfig(cmd map[string]string) (netCfg, error) {
+	var c netCfg
+	for _, d := range strings.Split(cmd["unigo.dns"], ",") {
+		if a, err := netip.ParseAddr(d); err == nil {
+			c.dns = append(c.dns, a)
+		}
+	}
+	if v := cmd["unigo.ip"]; v != "" {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			return c, fmt.Errorf("unigo.ip=%s: %v", v, err)
+		}
+		c.addr = p
+		c.source = "static"
+		if g := cmd["unigo.gw"]; g != "" {
+			if c.gw, err = netip.ParseAddr(g); err != nil {
+				return c, fmt.Errorf("unigo.gw=%s: %v", g, err)
+			}
+		}
+		return c, nil
+	}
+	d, err := dhcp()
+	if err != nil {
+		// QEMU's user network hands out fixed addresses: use them rather than nothing.
+		fmt.Fprintf(os.Stderr, "unigo: netsvc: DHCP: %v; assuming QEMU user networking (10.0.2.15/24)\n", err)
+		d = netCfg{addr: netip.MustParsePrefix("10.0.2.15/24"), gw: netip.MustParseAddr("10.0.2.2"),
+			dns: []netip.Addr{netip.MustParseAddr("10.0.2.3")}, source: "fallback"}
+	}
+	if len(c.dns) == 0 {
+		c.dns = d.dns
+	}
+	c.addr, c.gw, c.source = d.addr, d.gw, d.source
+	return c, nil
+}
+
+// writeResolvConf points Go's resolver at the name servers, where the file system lets it.
+func writeResolvConf(dns []netip.Addr) {
+	if len(dns) == 0 {
+		return
+	}
+	var b strings.Builder
+	for _, d := range dns {
+		fmt.Fprintf(&b, "nameserver %v\n", d)
+	}
+	os.MkdirAll("/etc", 0o755)
+	os.WriteFile("/etc/resolv.conf", []byte(b.String()), 0o644)
+}

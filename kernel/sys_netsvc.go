@@ -1,0 +1,357 @@
+package kernel
+
+// The netstack service's side of the kernel: its control fd and private system calls
+// (numbers unet.SysFirst..unet.SysLast, names unigo_net_*). docs/net-design.md and
+// kernel/abi/unet describe the protocol. Only the holder of the control fd may use them:
+// every call but unigo_net_open takes it as its first argument, and any other descriptor
+// gets EPERM.
+
+import (
+	"unsafe"
+
+	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/abi/unet"
+	"github.com/unigo-os/unigo/kernel/dev"
+	"github.com/unigo-os/unigo/kernel/virtio"
+)
+
+// netCtl is the control file: File is its slot + 1 (0 = not open).
+var netCtl struct {
+	File int32
+}
+
+// netSysTable: the private calls, indexed by number - unet.SysFirst.
+var netSysTable = [unet.SysLast - unet.SysFirst + 1]sysEntry{
+	unet.SysOpen - unet.SysFirst:     {"unigo_net_open", sysNetOpen, supFull, "netstack service: open the control fd"},
+	unet.SysFrameTx - unet.SysFirst:  {"unigo_net_frame_tx", sysNetFrameTx, supFull, "netstack service: send frames"},
+	unet.SysFrameRx - unet.SysFirst:  {"unigo_net_frame_rx", sysNetFrameRx, supFull, "netstack service: take a received frame"},
+	unet.SysInfo - unet.SysFirst:     {"unigo_net_info", sysNetInfo, supFull, "netstack service: the network device"},
+	unet.SysRxPut - unet.SysFirst:    {"unigo_net_rx_put", sysNetRxPut, supFull, "netstack service: data for a socket's receive ring"},
+	unet.SysTxTake - unet.SysFirst:   {"unigo_net_tx_take", sysNetTxTake, supFull, "netstack service: take from a socket's send ring"},
+	unet.SysUpdate - unet.SysFirst:   {"unigo_net_update", sysNetUpdate, supFull, "netstack service: connection state"},
+	unet.SysAccepted - unet.SysFirst: {"unigo_net_accepted", sysNetAccepted, supFull, "netstack service: queue a new connection"},
+	unet.SysFree - unet.SysFirst:     {"unigo_net_free", sysNetFree, supFull, "netstack service: release a closed socket"},
+}
+
+// netSyscallEntry returns the private call for nr, or nil.
+func netSyscallEntry(nr uint64) *sysEntry {
+	if nr >= unet.SysFirst && nr <= unet.SysLast {
+		return &netSysTable[nr-unet.SysFirst]
+	}
+	return nil
+}
+
+// netCtlChanged makes the control fd report a new edge and wakes its waiter.
+func netCtlChanged() {
+	if netCtl.File > 0 {
+		files[netCtl.File-1].Gen++
+	}
+	wakeEpollWaiters()
+}
+
+// netCtlReadiness: readable when a socket has work or a frame is waiting.
+func netCtlReadiness() uint32 {
+	for i := range socks {
+		if socks[i].Pend != 0 && socks[i].State != ssFree {
+			return linux.EPOLLIN | linux.EPOLLRDNORM
+		}
+	}
+	if virtio.NetRxReady() {
+		return linux.EPOLLIN | linux.EPOLLRDNORM
+	}
+	return 0
+}
+
+// netCtlClose forgets the control file (the service is gone).
+func netCtlClose() { netCtl.File = 0 }
+
+// checkCtl reports EPERM unless fd is the control fd.
+func checkCtl(fd uint64) linux.Errno {
+	if netCtl.File == 0 || fd >= maxFDs || fds[fd].File != netCtl.File {
+		return linux.EPERM
+	}
+	return 0
+}
+
+func sysNetOpen(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	if netCtl.File != 0 {
+		return 0, linux.EBUSY
+	}
+	fd, _, err := newFD(fkNetCtl, linux.O_RDWR|linux.O_NONBLOCK, true)
+	if err != 0 {
+		return 0, err
+	}
+	netCtl.File = fds[fd].File
+	return uintptr(fd), 0
+}
+
+// netCtlRead is read(2) on the control fd: Work records for the sockets with work, or
+// EAGAIN. A frame waiting alone also gives EAGAIN (the service polls unigo_net_frame_rx).
+func netCtlRead(p, n uintptr) (uintptr, linux.Errno) {
+	const sz = unsafe.Sizeof(unet.Work{})
+	max := n / sz
+	if max == 0 {
+		return 0, linux.EINVAL
+	}
+	var k uintptr
+	for i := range socks {
+		if k == max {
+			break
+		}
+		s := &socks[i]
+		if s.Pend == 0 || s.State == ssFree {
+			continue
+		}
+		w := (*unet.Work)(unsafe.Pointer(p + k*sz))
+		*w = unet.Work{ID: s.NetID, Bits: s.Pend, Family: s.Family, Type: s.Type, Opts: inetOpts(s),
+			Backlog: s.Backlog, Local: s.Local, Remote: s.Remote}
+		if s.Type == linux.SOCK_DGRAM {
+			w.TxUsed = s.Tx.Recs
+		} else {
+			w.TxUsed = uint32(s.Tx.used())
+		}
+		w.RxSpace = uint32(s.Rx.space())
+		s.Pend = 0
+		s.Svc = true
+		k++
+	}
+	if k == 0 {
+		return 0, linux.EAGAIN
+	}
+	return k * sz, 0
+}
+
+func sysNetFrameTx(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	if err := checkCtl(tf.RDI); err != 0 {
+		return 0, err
+	}
+	v := ioVecs{uintptr(tf.RSI), int(tf.RDX)}
+	if v.Cnt > 64 {
+		v.Cnt = 64
+	}
+	var fr [64][]byte
+	for i := 0; i < v.Cnt; i++ {
+		b, l := v.at(i)
+		fr[i] = unsafe.Slice((*byte)(unsafe.Pointer(b)), l)
+	}
+	sent := 0
+	deadline := dev.Nanotime() + 50_000_000
+	for sent < v.Cnt {
+		k := virtio.NetTransmit(fr[sent:v.Cnt])
+		sent += k
+		if k == 0 {
+			if !virtio.NetPresent() {
+				return 0, linux.ENETDOWN
+			}
+			if waitDeviceEvent(dkNetTx, deadline) != wakeNormal && virtio.NetTxRoom() == 0 {
+				break // give up on the rest: TCP retransmits
+			}
+		}
+	}
+	return uintptr(sent), 0
+}
+
+func sysNetFrameRx(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	if err := checkCtl(tf.RDI); err != 0 {
+		return 0, err
+	}
+	n, ok := virtio.NetReceive(unsafe.Slice((*byte)(unsafe.Pointer(uintptr(tf.RSI))), tf.RDX))
+	if !ok {
+		return 0, linux.EAGAIN
+	}
+	return uintptr(n), 0
+}
+
+func sysNetInfo(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	if err := checkCtl(tf.RDI); err != 0 {
+		return 0, err
+	}
+	in := (*unet.Info)(unsafe.Pointer(uintptr(tf.RSI)))
+	*in = unet.Info{MTU: 1500}
+	if virtio.NetPresent() {
+		in.Present = 1
+		in.MAC = virtio.NetMAC()
+		if virtio.NetLinkUp() {
+			in.LinkUp = 1
+		}
+	}
+	return 0, 0
+}
+
+// netSock checks the control fd and finds the socket called id.
+func netSock(tf *TrapFrame) (int32, linux.Errno) {
+	if err := checkCtl(tf.RDI); err != 0 {
+		return 0, err
+	}
+	si := sockByNetID(int32(tf.RSI))
+	if si < 0 {
+		return 0, linux.EBADF
+	}
+	return si, 0
+}
+
+// sysNetRxPut: unigo_net_rx_put(ctl, id, buf, n, *Addr, more). n == 0 asks for the free
+// space (and with more, to be told by WRxRoom when the application makes room).
+func sysNetRxPut(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	si, err := netSock(tf)
+	if err != 0 {
+		return 0, err
+	}
+	s := &socks[si]
+	n := uintptr(tf.R10)
+	if s.State == ssClosing || s.Shut&shutRcv != 0 || s.Rx.N == 0 {
+		if n == 0 {
+			return 1 << 20, 0
+		}
+		return n, 0 // nobody will read it
+	}
+	if n == 0 { // a query: the free space
+		sp := uintptr(s.Rx.space())
+		if s.Type == linux.SOCK_DGRAM {
+			sp = uintptr(s.Rx.size()) // a datagram that does not fit is dropped
+		}
+		if sp == 0 && tf.R9 != 0 {
+			s.RxWant = true
+		}
+		return sp, 0
+	}
+	iov := linux.Iovec{Base: tf.RDX, Len: tf.R10}
+	v := ioVecs{uintptr(unsafe.Pointer(&iov)), 1}
+	if s.Type == linux.SOCK_DGRAM {
+		if !s.Rx.putDgram((*unet.Addr)(unsafe.Pointer(uintptr(tf.R8))), v, n) {
+			return 0, linux.EAGAIN
+		}
+		sockChanged(si)
+		return n, 0
+	}
+	put := s.Rx.putV(v, 0, n)
+	if tf.R9 != 0 || put < n {
+		s.RxWant = true
+	}
+	if put > 0 {
+		sockChanged(si)
+	}
+	return put, 0
+}
+
+// sysNetTxTake: unigo_net_tx_take(ctl, id, buf, cap, *Addr).
+func sysNetTxTake(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	si, err := netSock(tf)
+	if err != 0 {
+		return 0, err
+	}
+	s := &socks[si]
+	iov := linux.Iovec{Base: tf.RDX, Len: tf.R10}
+	v := ioVecs{uintptr(unsafe.Pointer(&iov)), 1}
+	var got uintptr
+	if s.Type == linux.SOCK_DGRAM {
+		if s.Tx.Recs == 0 {
+			return 0, linux.EAGAIN
+		}
+		got, _ = s.Tx.takeDgram((*unet.Addr)(unsafe.Pointer(uintptr(tf.R8))), v, uintptr(tf.R10), false)
+	} else {
+		if s.Tx.empty() {
+			return 0, linux.EAGAIN
+		}
+		got = s.Tx.takeV(v, 0, uintptr(tf.R10), false)
+	}
+	sockChanged(si) // room for the writer
+	return got, 0
+}
+
+// sysNetUpdate: unigo_net_update(ctl, id, *Update).
+func sysNetUpdate(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	si, err := netSock(tf)
+	if err != 0 {
+		return 0, err
+	}
+	s := &socks[si]
+	u := (*unet.Update)(unsafe.Pointer(uintptr(tf.RDX)))
+	if s.State == ssClosing {
+		return 0, 0
+	}
+	switch u.Op {
+	case unet.UConnected:
+		if s.State == ssConnecting {
+			s.State = ssConnected
+		}
+		if u.Local.Port != 0 {
+			s.Local = u.Local
+		}
+		if s.Type == linux.SOCK_STREAM {
+			s.Remote = u.Remote
+		}
+	case unet.UError:
+		s.Err = linux.Errno(u.Err)
+		if s.State == ssConnecting {
+			s.State = ssOpen
+		}
+	case unet.UEOF:
+		s.Shut |= shutRcv
+	case unet.UReset:
+		s.Err = linux.Errno(u.Err)
+		s.Shut = shutRcv | shutSend
+		if s.State == ssConnecting {
+			s.State = ssOpen
+		}
+	case unet.UWritable:
+	default:
+		return 0, linux.EINVAL
+	}
+	sockChanged(si)
+	return 0, 0
+}
+
+// sysNetAccepted: unigo_net_accepted(ctl, listener, *Update) -> the new socket's id.
+func sysNetAccepted(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	li, err := netSock(tf)
+	if err != 0 {
+		return 0, err
+	}
+	l := &socks[li]
+	if l.State != ssListening {
+		return 0, linux.ECONNREFUSED
+	}
+	u := (*unet.Update)(unsafe.Pointer(uintptr(tf.RDX)))
+	ci, err := inetNewSocket(uint64(l.Family), l.Type, l.Proto)
+	if err != 0 {
+		return 0, err
+	}
+	c := &socks[ci]
+	if err := inetAllocRings(c); err != 0 {
+		sockFree(c)
+		return 0, err
+	}
+	c.State = ssConnected
+	c.Local, c.Remote = u.Local, u.Remote
+	c.Bound = false // the listener owns the port
+	c.Svc = true
+	c.Opts = l.Opts
+	l = &socks[li]
+	if l.QTail >= 0 {
+		socks[l.QTail].Next = ci
+	} else {
+		l.QHead = ci
+	}
+	l.QTail = ci
+	l.QLen++
+	sockChanged(li)
+	return uintptr(c.NetID), 0
+}
+
+// sysNetFree: unigo_net_free(ctl, id).
+func sysNetFree(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	si, err := netSock(tf)
+	if err != 0 {
+		return 0, err
+	}
+	if socks[si].State != ssClosing {
+		return 0, linux.EBUSY
+	}
+	sockFree(&socks[si])
+	return 0, 0
+}
+
+// sysNetEINVAL is splice(2): EINVAL says "not for these descriptors", and Go's io.Copy
+// between sockets then copies through read and write.
+func sysNetEINVAL(t *thread, tf *TrapFrame) (uintptr, linux.Errno) { return 0, linux.EINVAL }
