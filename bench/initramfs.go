@@ -49,15 +49,15 @@ func writeCpio(w io.Writer, entries []cpioEntry) error {
 
 // initramfs returns the gzip'd newc archive of the Linux VM: /init (the guest
 // program) and /dev/console, which the kernel opens as init's stdin, stdout
-// and stderr.
-func initramfs(init []byte) ([]byte, error) {
+// and stderr, then extra (the network build: the virtio modules).
+func initramfs(init []byte, extra ...cpioEntry) ([]byte, error) {
 	var out bytes.Buffer
 	z, _ := gzip.NewWriterLevel(&out, gzip.BestCompression)
-	err := writeCpio(z, []cpioEntry{
+	err := writeCpio(z, append([]cpioEntry{
 		{name: "dev", mode: cpioDir | 0755},
 		{name: "dev/console", mode: cpioChar | 0600, major: 5, minor: 1},
 		{name: "init", mode: cpioReg | 0755, data: init},
-	})
+	}, extra...))
 	if err != nil {
 		return nil, err
 	}

@@ -143,9 +143,13 @@ func (s *suite) Main() (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
+	netImg, netInitrd, err := s.buildNetGuests(k)
+	if err != nil {
+		return nil, err
+	}
 	seed := make([]byte, 16)
 	rand.Read(seed)
-	unigo := &side{name: "unigo", kernel: img, cmdline: func(w Workload) string {
+	unigo := &side{name: "unigo", kernel: img, netKernel: netImg, cmdline: func(w Workload) string {
 		// docs/cmdline.md; every argument here is made of plain bytes.
 		// unigo.cpus=N (vmm.KernelOptions) starts the other CPUs: microvm
 		// without ACPI has no table that lists them.
@@ -153,13 +157,17 @@ func (s *suite) Main() (*Results, error) {
 		for _, o := range vmm.KernelOptions(w.CPUs()) {
 			c += " " + o
 		}
+		if w.Net() {
+			// A static address, as Linux's /init sets (no DHCP on either side).
+			c += " " + vmm.IPOption + "=10.0.2.15/24 " + vmm.GWOption + "=10.0.2.2"
+		}
 		c += " -- arg=guest arg=" + w.Name()
 		for _, a := range w.Args() {
 			c += " arg=" + a
 		}
 		return c
 	}}
-	linux := &side{name: "linux", kernel: k.Boot, initrd: initrd, cmdline: func(w Workload) string {
+	linux := &side{name: "linux", kernel: k.Boot, initrd: initrd, netKernel: k.Boot, netInitrd: netInitrd, cmdline: func(w Workload) string {
 		// Arguments after "--" go to /init's argv.
 		return s.linuxCmdline + " -- linux " + strings.Join(append([]string{w.Name()}, w.Args()...), " ")
 	}}
@@ -176,7 +184,7 @@ func (s *suite) Main() (*Results, error) {
 		},
 	}
 	var wls []Workload
-	for _, w := range defaultWorkloads() {
+	for _, w := range defaultWorkloads(s.quick) {
 		if s.only == nil || s.only[w.Name()] || s.only[w.ID()] {
 			wls = append(wls, w)
 		}

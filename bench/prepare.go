@@ -16,6 +16,7 @@ type linuxKernel struct {
 	Package   string // e.g. linux-image-6.1.0-56-cloud-amd64
 	Version   string // the package version
 	BzImage   string // path of the packaged vmlinuz
+	Modules   string // the package's lib/modules/<version> directory
 	Vmlinux   string // path of the extracted ELF, or "" if extraction failed
 	Boot      string // the file QEMU boots (-kernel)
 	BootNote  string // how it boots
@@ -54,6 +55,7 @@ func (s *suite) prepareLinuxKernel() (*linuxKernel, error) {
 	k := &linuxKernel{Package: m, Version: strings.TrimSpace(string(ver))}
 	root := filepath.Join(s.cache, m)
 	k.BzImage = filepath.Join(root, "boot", "vmlinuz-"+strings.TrimPrefix(m, "linux-image-"))
+	k.Modules = filepath.Join(root, "lib", "modules", strings.TrimPrefix(m, "linux-image-"))
 	if _, err := os.Stat(k.BzImage); err != nil {
 		if out, err := exec.Command("dpkg-deb", "-x", deb, root).CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("dpkg-deb -x: %v: %s", err, out)
@@ -157,6 +159,75 @@ func (s *suite) buildGuests() (unigoImg, initBin, initrd string, err error) {
 		return "", "", "", err
 	}
 	return unigoImg, initBin, initrd, os.WriteFile(initrd, cpio, 0o644)
+}
+
+// netModules are the kernel modules the network initramfs carries, in the
+// order bench/guest (net_linux_amd64.go) loads them.
+var netModules = []string{"virtio_ring", "virtio", "virtio_pci_modern_dev", "virtio_pci_legacy_dev",
+	"virtio_pci", "virtio_mmio", "failover", "net_failover", "virtio_net"}
+
+// buildNetGuests builds the network build of the guest (-tags benchnet,
+// which adds httpd and with it net/http, so `unigo build` links the
+// netstack service): the unigo image, and the Linux /init packed with the
+// virtio modules from k's package as /lib/modules/<name>.ko. The modules
+// must be uncompressed .ko files (Debian's 6.1 cloud kernel ships them so);
+// compressed ones are refused, and httpd then fails on Linux alone.
+func (s *suite) buildNetGuests(k *linuxKernel) (unigoImg, initrd string, err error) {
+	dir := filepath.Join(s.cache, "build")
+	unigoImg = filepath.Join(dir, "guest-net.img")
+	initBin := filepath.Join(dir, "init-net")
+	initrd = filepath.Join(dir, "initramfs-net.cpio.gz")
+	run := func(env []string, args ...string) error {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = s.root
+		cmd.Env = append(os.Environ(), env...)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out.String())
+		}
+		return nil
+	}
+	s.logf("building the network guest (-tags benchnet): unigo image and Linux /init with the virtio modules")
+	if err := run([]string{"GOFLAGS=-tags=benchnet"}, "run", "./cmd/unigo", "build", "-o", unigoImg, "./bench/guest"); err != nil {
+		return "", "", err
+	}
+	if err := run([]string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64"}, "build", "-tags", "benchnet", "-o", initBin, "./bench/guest"); err != nil {
+		return "", "", err
+	}
+	found := map[string]string{}
+	filepath.WalkDir(filepath.Join(k.Modules, "kernel"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			found[d.Name()] = p
+		}
+		return nil
+	})
+	entries := []cpioEntry{{name: "lib", mode: cpioDir | 0755}, {name: "lib/modules", mode: cpioDir | 0755}}
+	for _, m := range netModules {
+		p, ok := found[m+".ko"]
+		if !ok {
+			for _, z := range []string{".ko.xz", ".ko.zst", ".ko.gz"} {
+				if _, c := found[m+z]; c {
+					s.logf("module %s is compressed (%s): not supported, httpd will fail on Linux", m, z)
+				}
+			}
+			continue // built in, or absent
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return "", "", err
+		}
+		entries = append(entries, cpioEntry{name: "lib/modules/" + m + ".ko", mode: cpioReg | 0644, data: b})
+	}
+	b, err := os.ReadFile(initBin)
+	if err != nil {
+		return "", "", err
+	}
+	cpio, err := initramfs(b, entries...)
+	if err != nil {
+		return "", "", err
+	}
+	return unigoImg, initrd, os.WriteFile(initrd, cpio, 0o644)
 }
 
 // moduleRoot is the directory of the unigo module's go.mod.

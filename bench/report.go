@@ -41,6 +41,10 @@ var figures = map[string]figure{
 	"files_seq_write":       {40, "files (tmpfs at /tmp, not a volume yet): sequential write of 32 MiB in 1 MiB writes + fsync", "MiB/s", true},
 	"files_seq_read":        {41, "files (tmpfs): sequential read of it back", "MiB/s", true},
 	"files_fsync_4k":        {42, "files (tmpfs): 4 KiB append + fsync, 4096 times", "ops/s", true},
+	"httpd.first_200":       {50, "httpd (net/http, 64 B body, user-net port forward): QEMU start → first HTTP 200", "ms", false},
+	"httpd.p50":             {51, "httpd: sequential GET / on one keep-alive connection, p50", "ms", false},
+	"httpd.p99":             {52, "httpd: the same, p99", "ms", false},
+	"httpd.rps":             {53, "httpd: requests/s, Go load loop with 8 keep-alive connections on the same 2 host cores", "req/s", true},
 }
 
 // Stats summarizes the samples of one figure on one side.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os/exec"
 	"strconv"
@@ -15,16 +16,25 @@ import (
 
 // A side is one way of running the guest program.
 type side struct {
-	name    string // "unigo" or "linux"
-	kernel  string // -kernel file
-	initrd  string // -initrd file, or ""
-	cmdline func(w Workload) string
+	name   string // "unigo" or "linux"
+	kernel string // -kernel file
+	initrd string // -initrd file, or ""
+	// netKernel and netInitrd boot the network workloads (Workload.Net):
+	// the guest built with -tags benchnet, and on Linux an initramfs with
+	// the virtio modules.
+	netKernel, netInitrd string
+	cmdline              func(w Workload) string
 }
 
 // VM is one running QEMU, as a workload's Drive sees it.
 type VM struct {
 	Side string
 	Mem  int // MiB
+	// Start is when QEMU was started.
+	Start time.Time
+	// HostPort is the host end (127.0.0.1) of the port forward to the
+	// guest's httpdGuestPort, for workloads with Net.
+	HostPort int
 	// Lines receives the guest's console lines after the first one.
 	Lines <-chan string
 }
@@ -50,12 +60,36 @@ type Run struct {
 // --cpus N` does (internal/vmm: Command), so the vCPUs really run in
 // parallel on the host's cores.
 func (s *suite) qemuArgs(mem, cpus int) []string {
+	return s.qemuArgsMachine(s.machine, mem, cpus)
+}
+
+// netArgs are the extra QEMU arguments of a network workload on side sd:
+// the machine (unigo finds virtio-mmio devices only on the kernel command
+// line, where QEMU puts them on microvm with acpi=off; Linux keeps microvm's
+// ACPI tables, where it finds both the vCPUs and the virtio-mmio devices),
+// modern virtio-mmio, and a user-network virtio-net with a port forward
+// from 127.0.0.1:hostPort to the guest's httpdGuestPort. The same device
+// as `unigo run -p` (internal/vmm: Net.qemuArgs).
+func (s *suite) netArgs(sd string, hostPort int) (machine string, args []string) {
+	machine = s.machine
+	dev := "virtio-net-pci,netdev=n0"
+	if s.machine == "microvm" {
+		dev = "virtio-net-device,netdev=n0"
+		if sd == "unigo" {
+			machine = "microvm,acpi=off"
+		}
+	}
+	return machine, []string{"-global", "virtio-mmio.force-legacy=false",
+		"-netdev", fmt.Sprintf("user,id=n0,hostfwd=tcp:127.0.0.1:%d-:%d", hostPort, httpdGuestPort),
+		"-device", dev}
+}
+
+func (s *suite) qemuArgsMachine(m string, mem, cpus int) []string {
 	// microvm with its ACPI tables: Linux finds the vCPUs other than the
 	// first only in the ACPI MADT (microvm has no MP table), so with
 	// acpi=off a Linux VM with -smp 4 runs on one CPU. unigo's kernel takes
 	// the count from unigo.cpus and ignores ACPI, and needs no virtio-mmio
 	// device here, so both sides use the same machine.
-	m := s.machine
 	cpu := "max"
 	if s.accel == "kvm" {
 		cpu = "host"
@@ -73,12 +107,24 @@ func (s *suite) qemuArgs(mem, cpus int) []string {
 // runOnce boots sd with workload w in mem MiB and waits for QEMU to exit or
 // the workload's timeout.
 func (s *suite) runOnce(sd *side, w Workload, mem int) (*Run, error) {
+	kernel, initrd := sd.kernel, sd.initrd
+	argv := s.qemuArgs(mem, w.CPUs())
+	hostPort := 0
 	if w.Net() {
-		return nil, errors.New(w.Name() + ": network workloads are not supported yet (issue 3)")
+		if sd.netKernel == "" {
+			return nil, errors.New(w.ID() + ": no network build of the guest on " + sd.name)
+		}
+		kernel, initrd = sd.netKernel, sd.netInitrd
+		var err error
+		if hostPort, err = freePort(); err != nil {
+			return nil, err
+		}
+		m, extra := s.netArgs(sd.name, hostPort)
+		argv = append(s.qemuArgsMachine(m, mem, w.CPUs()), extra...)
 	}
-	argv := append(s.qemuArgs(mem, w.CPUs()), "-kernel", sd.kernel, "-append", sd.cmdline(w))
-	if sd.initrd != "" {
-		argv = append(argv, "-initrd", sd.initrd)
+	argv = append(argv, "-kernel", kernel, "-append", sd.cmdline(w))
+	if initrd != "" {
+		argv = append(argv, "-initrd", initrd)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), w.Timeout())
 	defer cancel()
@@ -139,7 +185,7 @@ func (s *suite) runOnce(sd *side, w Workload, mem int) (*Run, error) {
 		select {
 		case t := <-first:
 			r.FirstLine = t
-			r.Samples, driveErr = w.Drive(driveCtx, &VM{Side: sd.name, Mem: mem, Lines: lines})
+			r.Samples, driveErr = w.Drive(driveCtx, &VM{Side: sd.name, Mem: mem, Start: start, HostPort: hostPort, Lines: lines})
 		case <-driveCtx.Done():
 		}
 	}()

@@ -28,14 +28,14 @@ type Workload interface {
 	// Timeout bounds one run; a run that times out is retried (microvm
 	// Linux boots hang about 1 in 10 under TCG) and the retry is reported.
 	Timeout() time.Duration
-	// Net says the VM needs a network device and a host port forward.
-	// No workload sets it yet: unigo has no network (issue 3). The runner
-	// refuses such workloads until then.
+	// Net says the VM needs a network device and a host port forward
+	// (VM.HostPort -> the guest's httpdGuestPort); it then boots the
+	// network build of the guest (side.netKernel, side.netInitrd).
 	Net() bool
 	// Drive runs on the host while the VM runs, from its first line until
-	// it exits or ctx ends. An httpd workload would wait for the first
-	// HTTP 200 through the port forward, then measure latency and load
-	// here. Workloads without a host side return nil, nil.
+	// it exits or ctx ends. httpd waits there for the first HTTP 200
+	// through the port forward, then measures latency and load.
+	// Workloads without a host side return nil, nil.
 	Drive(ctx context.Context, vm *VM) ([]Sample, error)
 	// Figures turns a finished, passed run into samples: host-measured
 	// times and the guest's "BENCH metric" lines.
@@ -93,13 +93,17 @@ func (w baseWorkload) Figures(r *Run) []Sample {
 
 func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 
-// workloads in table order; the order of the rounds follows it. httpd
-// (issue 3) comes here once unigo has a network.
+// workloads in table order; the order of the rounds follows it. With
+// quick (--quick) httpd sends fewer requests and loads for 1 s.
 //
 // The slow ones run in fewer rounds than N (Runs) so that the default run
 // (N = 20) stays under 15 minutes on 2 TCG cores: hello at 4 vCPUs,
 // parallel at 1 and 2 vCPUs and files run in every other round (10 of 20).
-func defaultWorkloads() []Workload {
+func defaultWorkloads(quick bool) []Workload {
+	httpd := httpdWorkload{requests: 200, conns: 8, load: 3 * time.Second, share: 0.5}
+	if quick {
+		httpd.requests, httpd.load = 20, time.Second
+	}
 	par := func(cpus int) Workload {
 		return baseWorkload{name: "parallel", suffix: fmt.Sprintf("@%dcpu", cpus), cpus: cpus, share: 0.5,
 			args: []string{"-blocks", "64", "-kib", "64", "-rounds", "4", "-cpus", strconv.Itoa(cpus)}, timeout: 90 * time.Second}
@@ -112,5 +116,6 @@ func defaultWorkloads() []Workload {
 		par(1),
 		par(2),
 		baseWorkload{name: "files", args: []string{"-dir", "/tmp", "-mib", "32", "-syncops", "4096"}, share: 0.5, timeout: 60 * time.Second},
+		httpd,
 	}
 }

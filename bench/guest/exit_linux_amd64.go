@@ -10,7 +10,7 @@ import (
 func outw(port uint16, v uint16)
 
 // setupLinux does, as Linux's PID 1, what unigo's kernel does for the program
-// before main: a tmpfs at /tmp of unigo's default size (64 MiB) for
+// before main: the network for workloads that need it, and a tmpfs at /tmp of unigo's default size (64 MiB) for
 // workloads that write files, so both sides measure the same medium.
 func setupLinux(w workload) error {
 	if w.tmp {
@@ -22,12 +22,11 @@ func setupLinux(w workload) error {
 		}
 	}
 	if w.net {
-		// TODO(issue 3): load the virtio modules in dependency order
-		// (finit_module: virtio_ring, virtio, virtio_pci_modern_dev,
-		// virtio_pci_legacy_dev, virtio_pci, virtio_mmio, failover,
-		// net_failover, virtio_net), then over netlink bring up lo and eth0
-		// with 10.0.2.15/24 and a default route via 10.0.2.2.
-		return errNoNet
+		// Debian's cloud kernel has the virtio drivers as modules: load
+		// them and configure the address over netlink (net_linux_amd64.go).
+		if err := netUpLinux(); err != nil {
+			return fmt.Errorf("network: %v", err)
+		}
 	}
 	return nil
 }

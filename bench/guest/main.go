@@ -26,12 +26,12 @@ import (
 	"strings"
 )
 
-// A workload runs inside the guest and prints its metrics. New ones (httpd
-// once unigo has networking) add an entry to
-// workloads and a matching host-side entry in bench/workload.go.
+// A workload runs inside the guest and prints its metrics. New ones add an
+// entry to workloads and a matching host-side entry in bench/workload.go
+// (httpd adds its own, in httpd.go, only with -tags benchnet).
 type workload struct {
 	// net says the workload needs the guest network. unigo's kernel brings it
-	// up itself; on Linux, setupLinux brings it up (TODO: issue 3).
+	// up itself; on Linux, setupLinux loads the virtio modules and configures it.
 	net bool
 	// tmp says the workload writes in /tmp: unigo has a tmpfs there by
 	// default; on Linux, setupLinux mounts one of the same size.
