@@ -340,7 +340,7 @@ func (s *suite) conditions(k *linuxKernel) Conditions {
 		QEMUArgs:      strings.Join(s.qemuArgs(s.mem, 1), " "),
 		QEMUArgsSMP:   strings.Join(s.qemuArgs(s.mem, 2), " "),
 		GuestCPUs:     "1 unless a row says otherwise",
-		TimeoutPolicy: fmt.Sprintf("per-run timeout per workload, up to %d retries of a run that timed out", s.retries),
+		TimeoutPolicy: fmt.Sprintf("per-run timeout per workload, up to %d retries of a run that timed out or whose host side failed (httpd: a request unanswered for 5 s)", s.retries),
 		LoadAvgStart:  loadAvg(),
 	}
 	if out, err := exec.Command("git", "-C", s.root, "describe", "--always", "--dirty").Output(); err == nil {

@@ -344,7 +344,7 @@ func (r *Results) Markdown() string {
 	if c.LoadAvgStart != "" {
 		fmt.Fprintf(&b, "Host load average (1, 5, 15 min) at start %s, at end %s: other work on the host widens the spread.\n", c.LoadAvgStart, c.LoadAvgEnd)
 	}
-	fmt.Fprintf(&b, "Timed runs per side: unigo %d, linux %d; retries after a timeout: unigo %d, linux %d; failed runs: %d. Suite took %.0f s.\n",
+	fmt.Fprintf(&b, "Timed runs per side: unigo %d, linux %d; retries after a hang (timeout, or an httpd request unanswered for 5 s): unigo %d, linux %d; failed runs: %d. Suite took %.0f s.\n",
 		r.Attempts["unigo"], r.Attempts["linux"], r.Retries["unigo"], r.Retries["linux"], len(r.Failures), c.Seconds)
 	return b.String()
 }

@@ -49,10 +49,13 @@ type Run struct {
 	Exit      time.Duration // QEMU start -> QEMU exited
 	Status    int           // QEMU exit status (1 = guest exit code 0)
 	TimedOut  bool
-	Passed    bool // "BENCH done" seen and guest exit code 0
-	Metrics   map[string]float64
-	Samples   []Sample // from Drive
-	Output    string
+	// DriveFailed says Drive returned an error (for httpd: no answer to a
+	// request within its timeout); the VM was then killed at once.
+	DriveFailed bool
+	Passed      bool // "BENCH done" seen and guest exit code 0
+	Metrics     map[string]float64
+	Samples     []Sample // from Drive
+	Output      string
 }
 
 // qemuArgs is the part of the QEMU command line both sides share. With more
@@ -186,6 +189,11 @@ func (s *suite) runOnce(sd *side, w Workload, mem int) (*Run, error) {
 		case t := <-first:
 			r.FirstLine = t
 			r.Samples, driveErr = w.Drive(driveCtx, &VM{Side: sd.name, Mem: mem, Start: start, HostPort: hostPort, Lines: lines})
+			if driveErr != nil && driveCtx.Err() == nil {
+				// The guest stopped answering: do not wait for the timeout.
+				r.DriveFailed = true
+				syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			}
 		case <-driveCtx.Done():
 		}
 	}()
@@ -232,8 +240,9 @@ func (s *suite) parseLine(r *Run, line string) {
 	}
 }
 
-// run boots with retries: a run that timed out is tried again, up to
-// s.retries times, and counted in s.retried.
+// run boots with retries: a run that timed out, or whose Drive failed (a
+// guest that stopped answering), is tried again, up to s.retries times, and
+// counted in s.retried.
 func (s *suite) run(sd *side, w Workload, mem int) (*Run, error) {
 	return s.runRetries(sd, w, mem, s.retries)
 }
@@ -244,11 +253,15 @@ func (s *suite) runRetries(sd *side, w Workload, mem, retries int) (*Run, error)
 		if err != nil {
 			return nil, err
 		}
-		if !r.TimedOut || try >= retries {
+		if !(r.TimedOut || r.DriveFailed) || try >= retries {
 			return r, nil
 		}
 		s.retried[sd.name]++
-		s.logf("  %s %s (%d MiB): no exit after %v, retrying (%d)", sd.name, w.ID(), mem, w.Timeout(), try+1)
+		what := fmt.Sprintf("no exit after %v", w.Timeout())
+		if r.DriveFailed {
+			what = "the host side failed, VM killed"
+		}
+		s.logf("  %s %s (%d MiB): %s, retrying (%d); last output:\n%s", sd.name, w.ID(), mem, what, try+1, tail(r.Output, 4))
 	}
 }
 
