@@ -54,11 +54,9 @@ type conn struct {
 	closing    bool
 	shutWr     bool // shutdown(SHUT_WR) asked for; done once the send ring is empty
 	shutDone   bool
-	eof        bool // UEOF or UReset sent
-	queued     bool // in svc.ready
-	pending    []byte
-	txBuf      []byte
-	rxBuf      []byte
+	eof        bool   // UEOF or UReset sent
+	queued     bool   // in svc.ready
+	pending    []byte // taken from the send ring, not yet accepted by the endpoint
 }
 
 // svc is the service's state; mu guards conns and every conn.
@@ -71,6 +69,10 @@ var svc struct {
 	ready   []*conn
 	kick    chan struct{}
 
+	// Scratch buffers for moving data between the rings and endpoints, shared by every
+	// conn since all of that happens under mu (a buffer per conn was 128 KiB each).
+	rxScratch, txScratch []byte
+
 	verbose bool
 }
 
@@ -81,6 +83,8 @@ func init() {
 	}
 	ctlFD = fd
 	svc.conns = map[int32]*conn{}
+	svc.rxScratch = make([]byte, 0, 64<<10)
+	svc.txScratch = make([]byte, 64<<10)
 	svc.kick = make(chan struct{}, 1)
 	cmd := readCmdline()
 	svc.verbose = cmd["unigo.netdebug"] != ""
@@ -373,18 +377,15 @@ func streamRx(c *conn) {
 	if c.eof {
 		return
 	}
-	if c.rxBuf == nil {
-		c.rxBuf = make([]byte, 0, 64<<10)
-	}
 	for {
 		space, _ := rxPut(c.id, nil, nil, true)
 		if space <= 0 {
 			return // the kernel says WRxRoom when the application reads
 		}
-		if space > cap(c.rxBuf) {
-			space = cap(c.rxBuf)
+		if space > cap(svc.rxScratch) {
+			space = cap(svc.rxScratch)
 		}
-		w := sliceWriter{c.rxBuf[:0]}
+		w := sliceWriter{svc.rxScratch[:0]}
 		_, err := c.ep.Read(&tcpip.LimitedWriter{W: &w, N: int64(space)}, tcpip.ReadOptions{})
 		if len(w.b) > 0 {
 			rxPut(c.id, w.b, nil, false)
@@ -407,28 +408,35 @@ func streamRx(c *conn) {
 }
 
 func streamTx(c *conn) {
-	if c.txBuf == nil {
-		c.txBuf = make([]byte, 64<<10)
-	}
 	for {
-		if len(c.pending) == 0 {
-			n, err := txTake(c.id, c.txBuf, nil)
+		data, own := c.pending, true
+		if len(data) == 0 {
+			n, err := txTake(c.id, svc.txScratch, nil)
 			if err != nil || n == 0 {
 				break
 			}
-			c.pending = c.txBuf[:n]
+			data, own = svc.txScratch[:n], false
 		}
 		var r bytes.Reader
-		r.Reset(c.pending)
+		r.Reset(data)
 		n, err := c.ep.Write(&r, tcpip.WriteOptions{})
-		c.pending = c.pending[n:]
+		data = data[n:]
+		switch {
+		case own:
+			c.pending = data
+		case len(data) > 0: // the scratch buffer is shared: keep a copy of the rest
+			c.pending = append([]byte(nil), data...)
+		}
+		if len(c.pending) == 0 {
+			c.pending = nil
+		}
 		if err != nil {
 			if _, ok := err.(*tcpip.ErrWouldBlock); ok {
 				return
 			}
 			c.pending = nil
 			for { // the connection is gone: discard what the application wrote
-				if n, e := txTake(c.id, c.txBuf, nil); e != nil || n == 0 {
+				if n, e := txTake(c.id, svc.txScratch, nil); e != nil || n == 0 {
 					break
 				}
 			}
@@ -446,11 +454,8 @@ func streamTx(c *conn) {
 }
 
 func dgramRx(c *conn) {
-	if c.rxBuf == nil {
-		c.rxBuf = make([]byte, 0, 64<<10)
-	}
 	for {
-		w := sliceWriter{c.rxBuf[:0]}
+		w := sliceWriter{svc.rxScratch[:0]}
 		res, err := c.ep.Read(&w, tcpip.ReadOptions{NeedRemoteAddr: true})
 		if err != nil {
 			return
@@ -464,18 +469,15 @@ func dgramRx(c *conn) {
 }
 
 func dgramTx(c *conn) {
-	if c.txBuf == nil {
-		c.txBuf = make([]byte, 64<<10)
-	}
 	for {
 		var to unet.Addr
-		n, err := txTake(c.id, c.txBuf, &to)
+		n, err := txTake(c.id, svc.txScratch, &to)
 		if err != nil {
 			return
 		}
 		dst := fullAddr(c, &to)
 		var r bytes.Reader
-		r.Reset(c.txBuf[:n])
+		r.Reset(svc.txScratch[:n])
 		if _, err := c.ep.Write(&r, tcpip.WriteOptions{To: &dst}); err != nil {
 			debugf("udp send id=%#x: %v", c.id, err)
 		}

@@ -9,12 +9,18 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -39,6 +45,11 @@ func main() {
 			return
 		case "client":
 			client(os.Args[2], os.Args[3])
+			clientErrors(os.Args[4], os.Args[5])
+		case "sleep":
+			// Links the netstack service but never listens: -p forwards reach nothing.
+			fmt.Println("sleeping without listening")
+			time.Sleep(time.Hour)
 		}
 	} else {
 		loopback()
@@ -199,6 +210,23 @@ func httpLoop() error {
 func serve(addr string) {
 	mux := http.NewServeMux()
 	mux.Handle("/hello", handler())
+	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		w.Header().Set("Content-Length", strconv.Itoa(n))
+		w.Write(Pattern(n))
+	})
+	mux.HandleFunc("/upload", func(w http.ResponseWriter, r *http.Request) {
+		h := sha256.New()
+		n, err := io.Copy(h, r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		fmt.Fprintf(w, "%d %s\n", n, hex.EncodeToString(h.Sum(nil)))
+	})
+	mux.HandleFunc("/stats", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, stats())
+	})
 	mux.HandleFunc("/quit", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "bye")
 		go func() {
@@ -246,4 +274,70 @@ func client(url, udpAddr string) {
 		c.Close()
 	}
 	check("client-udp", err, "")
+}
+
+// Pattern is the body of /big?n=N; the host test computes the same bytes.
+func Pattern(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i*7 + i>>11)
+	}
+	return b
+}
+
+// stats reports what leaks would show: open fds, goroutines, the Go heap after a GC and
+// the kernel's free memory.
+func stats() string {
+	runtime.GC()
+	debug.FreeOSMemory()
+	ents, err := os.ReadDir("/proc/self/fd")
+	fds := len(ents)
+	if err != nil {
+		fds = -1
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	memFree := -1
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if f := strings.Fields(l); len(f) >= 2 && f[0] == "MemFree:" {
+				memFree, _ = strconv.Atoi(f[1])
+			}
+		}
+	}
+	return fmt.Sprintf("fds=%d goroutines=%d heapalloc=%d heapsys=%d sys=%d memfree_kb=%d",
+		fds, runtime.NumGoroutine(), ms.HeapAlloc, ms.HeapSys, ms.Sys, memFree)
+}
+
+// clientErrors checks a DNS lookup answered by the host's server at dnsAddr (through
+// the Go resolver's own wire format over UDP), ECONNREFUSED from a closed host port
+// and an i/o timeout dialing an address nobody answers for.
+func clientErrors(dnsAddr, refusedAddr string) {
+	r := &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "udp", dnsAddr)
+	}}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	addrs, err := r.LookupHost(ctx, "unigo.test")
+	cancel()
+	if err == nil && (len(addrs) != 1 || addrs[0] != "192.0.2.7") {
+		err = fmt.Errorf("got %v, want [192.0.2.7]", addrs)
+	}
+	check("client-dns", err, strings.Join(addrs, ","))
+
+	_, err = net.DialTimeout("tcp", refusedAddr, 5*time.Second)
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		check("client-refused", nil, err.Error())
+	} else {
+		check("client-refused", fmt.Errorf("got %v, want ECONNREFUSED", err), "")
+	}
+
+	t0 := time.Now()
+	_, err = net.DialTimeout("tcp", "10.0.2.254:9", time.Second)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() && strings.Contains(err.Error(), "i/o timeout") {
+		check("client-timeout", nil, fmt.Sprintf("%v after %v", err, time.Since(t0).Round(time.Millisecond)))
+	} else {
+		check("client-timeout", fmt.Errorf("got %v after %v, want an i/o timeout", err, time.Since(t0)), "")
+	}
 }
