@@ -43,6 +43,7 @@ func httpd(args []string) error {
 		w.Write(httpdBody)
 	})
 	mux.HandleFunc("/quit", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close") // the server closes it after the answer
 		w.Write([]byte("bye\n"))
 		select {
 		case <-quit:
