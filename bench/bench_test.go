@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -247,4 +248,20 @@ func TestSmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkSVG(t, svg)
+}
+
+// TestGuestWithoutNet checks that the guest's default build does not import
+// package net: `unigo build` would then link the netstack service into the
+// image every workload but httpd boots (httpd has its own -tags benchnet
+// build).
+func TestGuestWithoutNet(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "./guest").Output()
+	if err != nil {
+		t.Skipf("go list: %v", err)
+	}
+	for _, p := range strings.Fields(string(out)) {
+		if p == "net" || strings.HasPrefix(p, "net/") {
+			t.Errorf("bench/guest imports %s without -tags benchnet", p)
+		}
+	}
 }

@@ -1,3 +1,5 @@
+//go:build benchnet
+
 package main
 
 import (
