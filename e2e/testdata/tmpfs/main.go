@@ -15,6 +15,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/unigo-os/unigo/e2e/testdata/internal/checks"
 	"io"
 	"math/rand"
 	"os"
@@ -25,27 +26,6 @@ import (
 	"syscall"
 	"time"
 )
-
-var failed bool
-
-// check reports one named check: ok with details, or FAILED with the first problem.
-func check(name string, problems []string, details string) {
-	if len(problems) == 0 {
-		fmt.Printf("%s: ok %s\n", name, details)
-		return
-	}
-	failed = true
-	fmt.Printf("%s: FAILED %s\n", name, strings.Join(problems, "; "))
-}
-
-// expect collects problems for one check.
-type expect []string
-
-func (p *expect) that(ok bool, format string, args ...any) {
-	if !ok {
-		*p = append(*p, fmt.Sprintf(format, args...))
-	}
-}
 
 func errText(err error) string {
 	if err == nil {
@@ -67,7 +47,7 @@ func main() {
 		attrs()
 		devices()
 	}
-	if failed {
+	if checks.Failed() {
 		fmt.Println("FAIL tmpfs")
 		os.Exit(1)
 	}
@@ -75,9 +55,9 @@ func main() {
 }
 
 func files() {
-	var p expect
+	var p checks.Expect
 	dir, err := os.MkdirTemp("", "unigo-*")
-	p.that(err == nil && strings.HasPrefix(dir, "/tmp/unigo-"), "MkdirTemp = %q, %v", dir, err)
+	p.That(err == nil && strings.HasPrefix(dir, "/tmp/unigo-"), "MkdirTemp = %q, %v", dir, err)
 	want := make([]byte, 4<<20+4321)
 	rand.New(rand.NewSource(42)).Read(want)
 	name := filepath.Join(dir, "big")
@@ -87,11 +67,11 @@ func files() {
 	t0 = time.Now()
 	got, rerr := os.ReadFile(name)
 	rt := time.Since(t0)
-	p.that(err == nil && rerr == nil && sha256.Sum256(got) == sha256.Sum256(want), "WriteFile/ReadFile of %d bytes: %v, %v, %d bytes back", len(want), err, rerr, len(got))
+	p.That(err == nil && rerr == nil && sha256.Sum256(got) == sha256.Sum256(want), "WriteFile/ReadFile of %d bytes: %v, %v, %d bytes back", len(want), err, rerr, len(got))
 	fi, err := os.Stat(name)
-	p.that(err == nil && fi.Size() == int64(len(want)) && fi.Mode() == 0o644, "Stat(big) = %v, %v", fi, err)
+	p.That(err == nil && fi.Size() == int64(len(want)) && fi.Mode() == 0o644, "Stat(big) = %v, %v", fi, err)
 	mibs := func(d time.Duration) float64 { return float64(len(want)) / (1 << 20) / d.Seconds() }
-	check("readwrite", p, fmt.Sprintf("4 MiB write %.0f MiB/s, read %.0f MiB/s", mibs(wt), mibs(rt)))
+	checks.Report("readwrite", p, fmt.Sprintf("4 MiB write %.0f MiB/s, read %.0f MiB/s", mibs(wt), mibs(rt)))
 
 	p = nil // io.Copy between files: copy_file_range on Linux and here
 	src, err1 := os.Open(name)
@@ -100,15 +80,15 @@ func files() {
 	src.Close()
 	dst.Close()
 	got, rerr = os.ReadFile(name + ".copy")
-	p.that(err1 == nil && err2 == nil && err == nil && n == int64(len(want)) && sha256.Sum256(got) == sha256.Sum256(want),
+	p.That(err1 == nil && err2 == nil && err == nil && n == int64(len(want)) && sha256.Sum256(got) == sha256.Sum256(want),
 		"io.Copy file to file = %d, %v (open %v, %v), read back %d bytes, %v", n, err, err1, err2, len(got), rerr)
-	check("copy", p, "")
+	checks.Report("copy", p, "")
 
 	p = nil
 	log := filepath.Join(dir, "log")
 	for _, s := range []string{"one\n", "two\n"} {
 		f, err := os.OpenFile(log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-		p.that(err == nil, "OpenFile(O_APPEND): %v", err)
+		p.That(err == nil, "OpenFile(O_APPEND): %v", err)
 		if err == nil {
 			f.Seek(0, io.SeekStart) // O_APPEND writes at the end anyway
 			f.WriteString(s)
@@ -116,33 +96,33 @@ func files() {
 		}
 	}
 	b, err := os.ReadFile(log)
-	p.that(string(b) == "one\ntwo\n", "append: %q, %v", b, err)
-	check("append", p, "")
+	p.That(string(b) == "one\ntwo\n", "append: %q, %v", b, err)
+	checks.Report("append", p, "")
 
 	p = nil
 	f, err := os.Create(filepath.Join(dir, "sparse"))
-	p.that(err == nil, "Create(sparse): %v", err)
+	p.That(err == nil, "Create(sparse): %v", err)
 	if err == nil {
 		off, err := f.Seek(1<<20, io.SeekStart)
-		p.that(off == 1<<20 && err == nil, "Seek past EOF = %d, %v", off, err)
+		p.That(off == 1<<20 && err == nil, "Seek past EOF = %d, %v", off, err)
 		f.Write([]byte("end"))
 		buf := make([]byte, 8)
 		n, _ := f.ReadAt(buf, 1<<20-5)
-		p.that(n == 8 && bytes.Equal(buf, []byte("\x00\x00\x00\x00\x00end")), "hole then data: %q", buf[:n])
-		p.that(f.Truncate(2) == nil, "Truncate(2) failed")
-		p.that(f.Truncate(4000) == nil, "Truncate(4000) failed")
+		p.That(n == 8 && bytes.Equal(buf, []byte("\x00\x00\x00\x00\x00end")), "hole then data: %q", buf[:n])
+		p.That(f.Truncate(2) == nil, "Truncate(2) failed")
+		p.That(f.Truncate(4000) == nil, "Truncate(4000) failed")
 		n, _ = f.ReadAt(buf[:4], 0)
-		p.that(n == 4 && bytes.Equal(buf[:4], make([]byte, 4)), "after shrink and regrow: %q", buf[:n])
+		p.That(n == 4 && bytes.Equal(buf[:4], make([]byte, 4)), "after shrink and regrow: %q", buf[:n])
 		fi, _ := f.Stat()
-		p.that(fi.Size() == 4000, "size after Truncate(4000) = %d", fi.Size())
+		p.That(fi.Size() == 4000, "size after Truncate(4000) = %d", fi.Size())
 		f.Close()
 	}
-	check("holes-truncate", p, "")
+	checks.Report("holes-truncate", p, "")
 	os.RemoveAll(dir)
 }
 
 func namespace() {
-	var p expect
+	var p checks.Expect
 	dir, _ := os.MkdirTemp("", "ns-*")
 	for _, n := range []string{"c", "a", "b"} {
 		os.WriteFile(filepath.Join(dir, n), []byte(n), 0o644)
@@ -153,57 +133,57 @@ func namespace() {
 	for _, e := range ents {
 		names = append(names, e.Name())
 	}
-	p.that(err == nil && slices.Equal(names, []string{"a", "b", "c", "d"}) && ents[3].IsDir(), "ReadDir = %q, %v", names, err)
+	p.That(err == nil && slices.Equal(names, []string{"a", "b", "c", "d"}) && ents[3].IsDir(), "ReadDir = %q, %v", names, err)
 
 	err = os.Rename(filepath.Join(dir, "a"), filepath.Join(dir, "d", "a2"))
 	b, _ := os.ReadFile(filepath.Join(dir, "d", "a2"))
-	p.that(err == nil && string(b) == "a", "Rename into subdir: %v, %q", err, b)
+	p.That(err == nil && string(b) == "a", "Rename into subdir: %v, %q", err, b)
 	_, err = os.Stat(filepath.Join(dir, "a"))
-	p.that(errors.Is(err, os.ErrNotExist), "old name after rename: %v", err)
+	p.That(errors.Is(err, os.ErrNotExist), "old name after rename: %v", err)
 	err = os.Rename(filepath.Join(dir, "b"), filepath.Join(dir, "c")) // replaces c
 	b, _ = os.ReadFile(filepath.Join(dir, "c"))
-	p.that(err == nil && string(b) == "b", "Rename over a file: %v, %q", err, b)
+	p.That(err == nil && string(b) == "b", "Rename over a file: %v, %q", err, b)
 	err = os.Rename(filepath.Join(dir, "c"), "/dev/tmpfs-escape") // /dev is another mount
-	p.that(strings.HasSuffix(errText(err), "invalid cross-device link"), "Rename across mounts = %v", err)
+	p.That(strings.HasSuffix(errText(err), "invalid cross-device link"), "Rename across mounts = %v", err)
 	err = os.Remove(filepath.Join(dir, "d"))
-	p.that(strings.HasSuffix(errText(err), "directory not empty"), "Remove(non-empty dir) = %v", err)
+	p.That(strings.HasSuffix(errText(err), "directory not empty"), "Remove(non-empty dir) = %v", err)
 	err = os.Mkdir(dir, 0o755)
-	p.that(errors.Is(err, os.ErrExist), "Mkdir(existing) = %v", err)
+	p.That(errors.Is(err, os.ErrExist), "Mkdir(existing) = %v", err)
 
-	p.that(os.Symlink("d/a2", filepath.Join(dir, "ln")) == nil, "Symlink failed")
+	p.That(os.Symlink("d/a2", filepath.Join(dir, "ln")) == nil, "Symlink failed")
 	t, err := os.Readlink(filepath.Join(dir, "ln"))
-	p.that(t == "d/a2" && err == nil, "Readlink = %q, %v", t, err)
+	p.That(t == "d/a2" && err == nil, "Readlink = %q, %v", t, err)
 	fi, err := os.Lstat(filepath.Join(dir, "ln"))
-	p.that(err == nil && fi.Mode()&os.ModeSymlink != 0, "Lstat(ln) = %v, %v", fi, err)
+	p.That(err == nil && fi.Mode()&os.ModeSymlink != 0, "Lstat(ln) = %v, %v", fi, err)
 	b, err = os.ReadFile(filepath.Join(dir, "ln"))
-	p.that(string(b) == "a", "read through symlink = %q, %v", b, err)
+	p.That(string(b) == "a", "read through symlink = %q, %v", b, err)
 
-	p.that(os.Link(filepath.Join(dir, "c"), filepath.Join(dir, "hard")) == nil, "Link failed")
+	p.That(os.Link(filepath.Join(dir, "c"), filepath.Join(dir, "hard")) == nil, "Link failed")
 	var st *syscall.Stat_t
 	if fi, err = os.Stat(filepath.Join(dir, "hard")); err == nil {
 		st, _ = fi.Sys().(*syscall.Stat_t)
 	}
-	p.that(st != nil && st.Nlink == 2, "nlink after Link = %v", st)
+	p.That(st != nil && st.Nlink == 2, "nlink after Link = %v", st)
 
 	f, err := os.Open(filepath.Join(dir, "hard"))
 	os.Remove(filepath.Join(dir, "hard"))
 	os.Remove(filepath.Join(dir, "c"))
 	if err == nil {
 		b, _ = io.ReadAll(f)
-		p.that(string(b) == "b", "read of an unlinked open file = %q", b)
+		p.That(string(b) == "b", "read of an unlinked open file = %q", b)
 		f.Close()
 	}
 	wd, _ := os.Getwd()
 	os.Chdir(filepath.Join(dir, "d"))
 	cwd, err := os.Getwd()
-	p.that(cwd == filepath.Join(dir, "d"), "Getwd in tmpfs = %q, %v", cwd, err)
+	p.That(cwd == filepath.Join(dir, "d"), "Getwd in tmpfs = %q, %v", cwd, err)
 	b, _ = os.ReadFile("../../" + filepath.Base(dir) + "/d/a2")
-	p.that(string(b) == "a", "relative path out and back in: %q", b)
+	p.That(string(b) == "a", "relative path out and back in: %q", b)
 	os.Chdir(wd)
 
 	err = os.RemoveAll(dir)
 	_, serr := os.Stat(dir)
-	p.that(err == nil && errors.Is(serr, os.ErrNotExist), "RemoveAll: %v, then Stat: %v", err, serr)
+	p.That(err == nil && errors.Is(serr, os.ErrNotExist), "RemoveAll: %v, then Stat: %v", err, serr)
 	roTarget := "/unigo-rofs-check"
 	if runtime.GOOS == "linux" && os.Getenv("UNIGO") == "" {
 		if _, err := os.Stat("/proc/self"); err == nil {
@@ -211,12 +191,12 @@ func namespace() {
 		}
 	}
 	err = os.WriteFile(roTarget, nil, 0o644)
-	p.that(err != nil && (strings.HasSuffix(errText(err), "read-only file system") || roTarget != "/unigo-rofs-check"), "create on the read-only root = %v", err)
-	check("namespace", p, "")
+	p.That(err != nil && (strings.HasSuffix(errText(err), "read-only file system") || roTarget != "/unigo-rofs-check"), "create on the read-only root = %v", err)
+	checks.Report("namespace", p, "")
 }
 
 func attrs() {
-	var p expect
+	var p checks.Expect
 	dir, _ := os.MkdirTemp("", "attr-*")
 	defer os.RemoveAll(dir)
 	name := filepath.Join(dir, "f")
@@ -224,62 +204,62 @@ func attrs() {
 	os.WriteFile(name, nil, 0o666)
 	syscall.Umask(old)
 	fi, _ := os.Stat(name)
-	p.that(fi.Mode() == 0o600, "mode with umask 077 = %v", fi.Mode())
-	p.that(os.Chmod(name, 0o751) == nil, "Chmod failed")
+	p.That(fi.Mode() == 0o600, "mode with umask 077 = %v", fi.Mode())
+	p.That(os.Chmod(name, 0o751) == nil, "Chmod failed")
 	fi, _ = os.Stat(name)
-	p.that(fi.Mode() == 0o751, "mode after Chmod = %v", fi.Mode())
+	p.That(fi.Mode() == 0o751, "mode after Chmod = %v", fi.Mode())
 	when := time.Date(2001, 2, 3, 4, 5, 6, 7000, time.UTC)
-	p.that(os.Chtimes(name, when, when) == nil, "Chtimes failed")
+	p.That(os.Chtimes(name, when, when) == nil, "Chtimes failed")
 	fi, _ = os.Stat(name)
-	p.that(fi.ModTime().Equal(when), "ModTime after Chtimes = %v", fi.ModTime())
-	p.that(os.Chown(name, 1000, 1000) == nil, "Chown failed")
+	p.That(fi.ModTime().Equal(when), "ModTime after Chtimes = %v", fi.ModTime())
+	p.That(os.Chown(name, 1000, 1000) == nil, "Chown failed")
 	fi, _ = os.Stat(name)
 	st := fi.Sys().(*syscall.Stat_t)
-	p.that(st.Uid == 1000 && st.Gid == 1000, "owner after Chown = %d:%d", st.Uid, st.Gid)
+	p.That(st.Uid == 1000 && st.Gid == 1000, "owner after Chown = %d:%d", st.Uid, st.Gid)
 
 	var sf syscall.Statfs_t
 	err := syscall.Statfs(dir, &sf)
-	p.that(err == nil && sf.Type == 0x01021994 && sf.Bsize == 4096, "Statfs(/tmp) = %+v, %v", sf, err)
+	p.That(err == nil && sf.Type == 0x01021994 && sf.Bsize == 4096, "Statfs(/tmp) = %+v, %v", sf, err)
 
 	f, _ := os.OpenFile(name, os.O_RDWR, 0)
 	lk := syscall.Flock_t{Type: syscall.F_WRLCK}
-	p.that(syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk) == nil, "F_SETLK failed")
+	p.That(syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk) == nil, "F_SETLK failed")
 	lk = syscall.Flock_t{Type: syscall.F_WRLCK}
-	p.that(syscall.FcntlFlock(f.Fd(), syscall.F_GETLK, &lk) == nil && lk.Type == syscall.F_UNLCK, "F_GETLK type = %d", lk.Type)
-	p.that(f.Sync() == nil, "fsync failed")
+	p.That(syscall.FcntlFlock(f.Fd(), syscall.F_GETLK, &lk) == nil && lk.Type == syscall.F_UNLCK, "F_GETLK type = %d", lk.Type)
+	p.That(f.Sync() == nil, "fsync failed")
 	fd2, err := syscall.Dup(int(f.Fd()))
-	p.that(err == nil, "dup: %v", err)
+	p.That(err == nil, "dup: %v", err)
 	syscall.Write(fd2, []byte("via dup"))
 	syscall.Close(fd2)
 	f.Close()
 	b, _ := os.ReadFile(name)
-	p.that(string(b) == "via dup", "write through a dup = %q", b)
-	check("attributes", p, fmt.Sprintf("statfs /tmp: %d blocks of %d", sf.Blocks, sf.Bsize))
+	p.That(string(b) == "via dup", "write through a dup = %q", b)
+	checks.Report("attributes", p, fmt.Sprintf("statfs /tmp: %d blocks of %d", sf.Blocks, sf.Bsize))
 }
 
 func devices() {
-	var p expect
+	var p checks.Expect
 	n, err := io.WriteString(mustOpen(&p, "/dev/null", os.O_WRONLY), "discarded")
-	p.that(n == 9 && err == nil, "write /dev/null = %d, %v", n, err)
+	p.That(n == 9 && err == nil, "write /dev/null = %d, %v", n, err)
 	b, err := os.ReadFile("/dev/null")
-	p.that(len(b) == 0 && err == nil, "read /dev/null = %q, %v", b, err)
+	p.That(len(b) == 0 && err == nil, "read /dev/null = %q, %v", b, err)
 	buf := bytes.Repeat([]byte{1}, 4096)
 	n, err = io.ReadFull(mustOpen(&p, "/dev/zero", os.O_RDONLY), buf)
-	p.that(n == 4096 && bytes.Equal(buf, make([]byte, 4096)), "read /dev/zero = %d, %v", n, err)
+	p.That(n == 4096 && bytes.Equal(buf, make([]byte, 4096)), "read /dev/zero = %d, %v", n, err)
 	r := make([]byte, 64)
 	n, err = io.ReadFull(mustOpen(&p, "/dev/urandom", os.O_RDONLY), r)
-	p.that(n == 64 && !bytes.Equal(r, make([]byte, 64)), "read /dev/urandom = %d, %v", n, err)
+	p.That(n == 64 && !bytes.Equal(r, make([]byte, 64)), "read /dev/urandom = %d, %v", n, err)
 	_, err = mustOpen(&p, "/dev/full", os.O_WRONLY).Write([]byte("x"))
-	p.that(strings.HasSuffix(errText(err), "no space left on device"), "write /dev/full = %v", err)
+	p.That(strings.HasSuffix(errText(err), "no space left on device"), "write /dev/full = %v", err)
 	fi, err := os.Stat("/dev/null")
-	p.that(err == nil && fi.Mode()&os.ModeCharDevice != 0, "Stat(/dev/null) = %v, %v", fi, err)
-	check("devices", p, "")
+	p.That(err == nil && fi.Mode()&os.ModeCharDevice != 0, "Stat(/dev/null) = %v, %v", fi, err)
+	checks.Report("devices", p, "")
 }
 
-func mustOpen(p *expect, name string, flag int) *os.File {
+func mustOpen(p *checks.Expect, name string, flag int) *os.File {
 	f, err := os.OpenFile(name, flag, 0)
 	if err != nil {
-		p.that(false, "open %s: %v", name, err)
+		p.That(false, "open %s: %v", name, err)
 		f, _ = os.Open(os.DevNull)
 	}
 	return f
@@ -288,25 +268,25 @@ func mustOpen(p *expect, name string, flag int) *os.File {
 // enospc fills a small tmpfs: the write that runs out reports ENOSPC, the bytes it
 // placed stay readable, and removing the file gives the space back.
 func enospc() {
-	var p expect
+	var p checks.Expect
 	var sf syscall.Statfs_t
 	syscall.Statfs("/tmp", &sf)
 	want := make([]byte, 2<<20)
 	rand.New(rand.NewSource(7)).Read(want)
 	f, err := os.Create("/tmp/fill")
-	p.that(err == nil, "Create: %v", err)
+	p.That(err == nil, "Create: %v", err)
 	n, err := f.Write(want)
-	p.that(errors.Is(err, syscall.ENOSPC) && n > 0 && n < len(want), "Write of 2 MiB to a 1 MiB tmpfs = %d, %v", n, err)
+	p.That(errors.Is(err, syscall.ENOSPC) && n > 0 && n < len(want), "Write of 2 MiB to a 1 MiB tmpfs = %d, %v", n, err)
 	_, err = f.Write([]byte("more"))
-	p.that(errors.Is(err, syscall.ENOSPC), "Write when full = %v", err)
+	p.That(errors.Is(err, syscall.ENOSPC), "Write when full = %v", err)
 	_, err = os.Create("/tmp/another")
-	p.that(err == nil || errors.Is(err, syscall.ENOSPC), "Create when full = %v", err)
+	p.That(err == nil || errors.Is(err, syscall.ENOSPC), "Create when full = %v", err)
 	f.Close()
 	got, err := os.ReadFile("/tmp/fill")
-	p.that(err == nil && bytes.Equal(got, want[:n]), "after ENOSPC: %d bytes back (want the %d written), %v", len(got), n, err)
+	p.That(err == nil && bytes.Equal(got, want[:n]), "after ENOSPC: %d bytes back (want the %d written), %v", len(got), n, err)
 	os.Remove("/tmp/another")
 	os.Remove("/tmp/fill")
 	err = os.WriteFile("/tmp/again", want[:512<<10], 0o644)
-	p.that(err == nil, "WriteFile after removing the big file: %v", err)
-	check("enospc", p, fmt.Sprintf("tmpfs of %d blocks took %d bytes before ENOSPC", sf.Blocks, n))
+	p.That(err == nil, "WriteFile after removing the big file: %v", err)
+	checks.Report("enospc", p, fmt.Sprintf("tmpfs of %d blocks took %d bytes before ENOSPC", sf.Blocks, n))
 }

@@ -13,35 +13,16 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/unigo-os/unigo/e2e/testdata/internal/checks"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
 )
-
-var failed bool
-
-func check(name string, problems []string, details string) {
-	if len(problems) == 0 {
-		fmt.Printf("%s: ok %s\n", name, details)
-		return
-	}
-	failed = true
-	fmt.Printf("%s: FAILED %s\n", name, strings.Join(problems, "; "))
-}
-
-type expect []string
-
-func (p *expect) that(ok bool, format string, args ...any) {
-	if !ok {
-		*p = append(*p, fmt.Sprintf(format, args...))
-	}
-}
 
 func main() {
 	dir, err := os.MkdirTemp("", "unixsock-")
@@ -56,7 +37,7 @@ func main() {
 	pair()
 	errorsAndDeadlines(dir)
 	httpOverUnix(filepath.Join(dir, "http.sock"))
-	if failed {
+	if checks.Failed() {
 		fmt.Println("FAIL unixsock")
 		os.Exit(1)
 	}
@@ -65,14 +46,14 @@ func main() {
 
 // stream: listen, dial, echo in both directions, addresses, half-close, many connections.
 func stream(addr, name string) {
-	var p expect
+	var p checks.Expect
 	ln, err := net.Listen("unix", addr)
 	if err != nil {
-		check(name, []string{"Listen: " + err.Error()}, "")
+		checks.Report(name, []string{"Listen: " + err.Error()}, "")
 		return
 	}
 	defer ln.Close()
-	p.that(ln.Addr().String() == addr, "listener Addr = %q, want %q", ln.Addr(), addr)
+	p.That(ln.Addr().String() == addr, "listener Addr = %q, want %q", ln.Addr(), addr)
 	const conns = 20
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -93,11 +74,11 @@ func stream(addr, name string) {
 	for i := 0; i < conns; i++ {
 		c, err := net.Dial("unix", addr)
 		if err != nil {
-			p.that(false, "Dial %d: %v", i, err)
+			p.That(false, "Dial %d: %v", i, err)
 			break
 		}
 		if i == 0 {
-			p.that(c.RemoteAddr().String() == addr, "client RemoteAddr = %q, want %q", c.RemoteAddr(), addr)
+			p.That(c.RemoteAddr().String() == addr, "client RemoteAddr = %q, want %q", c.RemoteAddr(), addr)
 		}
 		msg := payload
 		if i > 0 {
@@ -110,28 +91,28 @@ func stream(addr, name string) {
 			errc <- err
 		}()
 		got, err := io.ReadAll(c)
-		p.that(err == nil && bytes.Equal(got, msg), "conn %d: echo got %d bytes (%v), want %d", i, len(got), err, len(msg))
-		p.that(<-errc == nil, "conn %d: write failed", i)
+		p.That(err == nil && bytes.Equal(got, msg), "conn %d: echo got %d bytes (%v), want %d", i, len(got), err, len(msg))
+		p.That(<-errc == nil, "conn %d: write failed", i)
 		c.Close()
 	}
 	ln.Close()
 	wg.Wait()
-	check(name, p, fmt.Sprintf("%d connections, %d KiB echoed", conns, len(payload)>>10))
+	checks.Report(name, p, fmt.Sprintf("%d connections, %d KiB echoed", conns, len(payload)>>10))
 }
 
 func datagram(dir string) {
-	var p expect
+	var p checks.Expect
 	saddr := filepath.Join(dir, "dgram.sock")
 	caddr := filepath.Join(dir, "dgram-client.sock")
 	srv, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: saddr, Net: "unixgram"})
 	if err != nil {
-		check("dgram", []string{"ListenUnixgram: " + err.Error()}, "")
+		checks.Report("dgram", []string{"ListenUnixgram: " + err.Error()}, "")
 		return
 	}
 	defer srv.Close()
 	cli, err := net.DialUnix("unixgram", &net.UnixAddr{Name: caddr, Net: "unixgram"}, &net.UnixAddr{Name: saddr, Net: "unixgram"})
 	if err != nil {
-		check("dgram", []string{"DialUnix: " + err.Error()}, "")
+		checks.Report("dgram", []string{"DialUnix: " + err.Error()}, "")
 		return
 	}
 	defer cli.Close()
@@ -142,8 +123,8 @@ func datagram(dir string) {
 	for i := 0; i < 10; i++ {
 		n, from, err := srv.ReadFromUnix(buf)
 		want := fmt.Sprintf("datagram %d", i)
-		p.that(err == nil && string(buf[:n]) == want, "read %d: %q %v, want %q", i, buf[:n], err, want)
-		p.that(from != nil && from.Name == caddr, "sender = %v, want %s", from, caddr)
+		p.That(err == nil && string(buf[:n]) == want, "read %d: %q %v, want %q", i, buf[:n], err, want)
+		p.That(from != nil && from.Name == caddr, "sender = %v, want %s", from, caddr)
 		if from != nil {
 			srv.WriteToUnix([]byte("re: "+want), from)
 		}
@@ -151,24 +132,24 @@ func datagram(dir string) {
 	for i := 0; i < 10; i++ {
 		n, err := cli.Read(buf)
 		want := fmt.Sprintf("re: datagram %d", i)
-		p.that(err == nil && string(buf[:n]) == want, "reply %d: %q %v", i, buf[:n], err)
+		p.That(err == nil && string(buf[:n]) == want, "reply %d: %q %v", i, buf[:n], err)
 	}
 	// A short read truncates the datagram; the rest is gone.
 	cli.Write([]byte("0123456789"))
 	cli.Write([]byte("next"))
 	small := make([]byte, 4)
 	n, _, flags, _, err := srv.ReadMsgUnix(small, nil)
-	p.that(err == nil && n == 4 && flags&syscall.MSG_TRUNC != 0, "truncated read: n=%d flags=%#x err=%v", n, flags, err)
+	p.That(err == nil && n == 4 && flags&syscall.MSG_TRUNC != 0, "truncated read: n=%d flags=%#x err=%v", n, flags, err)
 	n, err = srv.Read(buf)
-	p.that(err == nil && string(buf[:n]) == "next", "after truncation: %q %v", buf[:n], err)
-	check("dgram", p, "10 datagrams each way, sender addresses, truncation")
+	p.That(err == nil && string(buf[:n]) == "next", "after truncation: %q %v", buf[:n], err)
+	checks.Report("dgram", p, "10 datagrams each way, sender addresses, truncation")
 }
 
 func seqpacket() {
-	var p expect
+	var p checks.Expect
 	ln, err := net.Listen("unixpacket", "@unigo-seqpacket")
 	if err != nil {
-		check("seqpacket", []string{"Listen: " + err.Error()}, "")
+		checks.Report("seqpacket", []string{"Listen: " + err.Error()}, "")
 		return
 	}
 	defer ln.Close()
@@ -189,7 +170,7 @@ func seqpacket() {
 	}()
 	c, err := net.Dial("unixpacket", "@unigo-seqpacket")
 	if err != nil {
-		check("seqpacket", []string{"Dial: " + err.Error()}, "")
+		checks.Report("seqpacket", []string{"Dial: " + err.Error()}, "")
 		return
 	}
 	for _, m := range []string{"one", "two two", "three three three"} {
@@ -198,17 +179,17 @@ func seqpacket() {
 	buf := make([]byte, 1000)
 	for _, m := range []string{"one", "two two", "three three three"} {
 		n, err := c.Read(buf)
-		p.that(err == nil && string(buf[:n]) == m, "record: got %q %v, want %q", buf[:n], err, m)
+		p.That(err == nil && string(buf[:n]) == m, "record: got %q %v, want %q", buf[:n], err, m)
 	}
 	c.Close()
-	check("seqpacket", p, "record boundaries kept")
+	checks.Report("seqpacket", p, "record boundaries kept")
 }
 
 func pair() {
-	var p expect
+	var p checks.Expect
 	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
 	if err != nil {
-		check("socketpair", []string{err.Error()}, "")
+		checks.Report("socketpair", []string{err.Error()}, "")
 		return
 	}
 	f0, f1 := os.NewFile(uintptr(fds[0]), "a"), os.NewFile(uintptr(fds[1]), "b")
@@ -217,36 +198,36 @@ func pair() {
 	f0.Close()
 	f1.Close()
 	if err0 != nil || err1 != nil {
-		check("socketpair", []string{fmt.Sprint("FileConn: ", err0, err1)}, "")
+		checks.Report("socketpair", []string{fmt.Sprint("FileConn: ", err0, err1)}, "")
 		return
 	}
 	go func() { c0.Write([]byte("ping")); c0.Close() }()
 	got, err := io.ReadAll(c1)
-	p.that(err == nil && string(got) == "ping", "read %q %v", got, err)
+	p.That(err == nil && string(got) == "ping", "read %q %v", got, err)
 	_, err = c1.Write([]byte("x"))
-	p.that(errors.Is(err, syscall.EPIPE), "write after peer close: %v, want EPIPE", err)
+	p.That(errors.Is(err, syscall.EPIPE), "write after peer close: %v, want EPIPE", err)
 	c1.Close()
-	check("socketpair", p, "FileConn, EOF and EPIPE after the peer closes")
+	checks.Report("socketpair", p, "FileConn, EOF and EPIPE after the peer closes")
 }
 
 func errorsAndDeadlines(dir string) {
-	var p expect
+	var p checks.Expect
 	_, err := net.Dial("unix", filepath.Join(dir, "nobody.sock"))
-	p.that(errors.Is(err, syscall.ENOENT), "dial of a missing path: %v, want ENOENT", err)
+	p.That(errors.Is(err, syscall.ENOENT), "dial of a missing path: %v, want ENOENT", err)
 	_, err = net.Dial("unix", "@unigo-nobody")
-	p.that(errors.Is(err, syscall.ECONNREFUSED), "dial of a missing abstract name: %v, want ECONNREFUSED", err)
+	p.That(errors.Is(err, syscall.ECONNREFUSED), "dial of a missing abstract name: %v, want ECONNREFUSED", err)
 	ln, err := net.Listen("unix", "@unigo-dup")
 	if err == nil {
 		_, err2 := net.Listen("unix", "@unigo-dup")
-		p.that(errors.Is(err2, syscall.EADDRINUSE), "second listen: %v, want EADDRINUSE", err2)
+		p.That(errors.Is(err2, syscall.EADDRINUSE), "second listen: %v, want EADDRINUSE", err2)
 		c, err := net.Dial("unix", "@unigo-dup")
 		if err == nil {
 			c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
 			start := time.Now()
 			_, err = c.Read(make([]byte, 1))
 			var ne net.Error
-			p.that(errors.As(err, &ne) && ne.Timeout(), "read deadline: %v", err)
-			p.that(time.Since(start) < 2*time.Second, "read deadline took %v", time.Since(start))
+			p.That(errors.As(err, &ne) && ne.Timeout(), "read deadline: %v", err)
+			p.That(time.Since(start) < 2*time.Second, "read deadline took %v", time.Since(start))
 			c.Close()
 		}
 		ln.Close()
@@ -255,29 +236,29 @@ func errorsAndDeadlines(dir string) {
 	if _, serr := os.Stat("/proc/sys/net/mptcp/enabled"); serr == nil && err == nil {
 		syscall.Close(mfd) // a Linux host with MPTCP
 	} else {
-		p.that(err == syscall.EPROTONOSUPPORT, "MPTCP socket: %v, want EPROTONOSUPPORT", err)
+		p.That(err == syscall.EPROTONOSUPPORT, "MPTCP socket: %v, want EPROTONOSUPPORT", err)
 	}
 	fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_NONBLOCK, 0)
 	if err == nil {
 		typ, err := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TYPE)
-		p.that(err == nil && typ == syscall.SOCK_STREAM, "SO_TYPE = %d %v", typ, err)
+		p.That(err == nil && typ == syscall.SOCK_STREAM, "SO_TYPE = %d %v", typ, err)
 		syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1)
 		v, err := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_REUSEADDR)
-		p.that(err == nil && v == 1, "SO_REUSEADDR read back %d %v", v, err)
+		p.That(err == nil && v == 1, "SO_REUSEADDR read back %d %v", v, err)
 		syscall.Bind(fd, &syscall.SockaddrUnix{Name: "@unigo-nb"})
 		syscall.Listen(fd, 1)
 		_, _, err = syscall.Accept4(fd, syscall.SOCK_CLOEXEC)
-		p.that(err == syscall.EAGAIN, "accept on an empty non-blocking listener: %v, want EAGAIN", err)
+		p.That(err == syscall.EAGAIN, "accept on an empty non-blocking listener: %v, want EAGAIN", err)
 		syscall.Close(fd)
 	}
-	check("errors", p, "ENOENT, ECONNREFUSED, EADDRINUSE, deadlines, EPROTONOSUPPORT, EAGAIN")
+	checks.Report("errors", p, "ENOENT, ECONNREFUSED, EADDRINUSE, deadlines, EPROTONOSUPPORT, EAGAIN")
 }
 
 func httpOverUnix(path string) {
-	var p expect
+	var p checks.Expect
 	ln, err := net.Listen("unix", path)
 	if err != nil {
-		check("http", []string{"Listen: " + err.Error()}, "")
+		checks.Report("http", []string{"Listen: " + err.Error()}, "")
 		return
 	}
 	big := bytes.Repeat([]byte("unigo http over a unix socket\n"), 1<<20/30)
@@ -303,29 +284,29 @@ func httpOverUnix(path string) {
 	for i := 0; i < n; i++ {
 		resp, err := client.Get(fmt.Sprintf("http://unix/hello?n=%d", i))
 		if err != nil {
-			p.that(false, "GET %d: %v", i, err)
+			p.That(false, "GET %d: %v", i, err)
 			break
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		p.that(string(body) == fmt.Sprintf("hello %d", i), "GET %d: body %q", i, body)
+		p.That(string(body) == fmt.Sprintf("hello %d", i), "GET %d: body %q", i, body)
 	}
 	per := time.Since(start) / n
 	resp, err := client.Get("http://unix/big")
 	if err == nil {
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		p.that(sha256.Sum256(body) == bigSum, "/big: %d bytes, hash differs", len(body))
+		p.That(sha256.Sum256(body) == bigSum, "/big: %d bytes, hash differs", len(body))
 	} else {
-		p.that(false, "GET /big: %v", err)
+		p.That(false, "GET /big: %v", err)
 	}
 	resp, err = client.Post("http://unix/upload", "application/octet-stream", bytes.NewReader(big))
 	if err == nil {
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		p.that(string(body) == fmt.Sprintf("%x", bigSum), "/upload: hash %s", body)
+		p.That(string(body) == fmt.Sprintf("%x", bigSum), "/upload: hash %s", body)
 	} else {
-		p.that(false, "POST /upload: %v", err)
+		p.That(false, "POST /upload: %v", err)
 	}
 	// Concurrent clients.
 	var wg sync.WaitGroup
@@ -351,7 +332,7 @@ func httpOverUnix(path string) {
 		}()
 	}
 	wg.Wait()
-	p.that(errs == 0, "%d concurrent requests failed", errs)
+	p.That(errs == 0, "%d concurrent requests failed", errs)
 	srv.Close()
-	check("http", p, fmt.Sprintf("%d sequential GETs (%v each), 1 MiB down and up by hash, 80 concurrent", n, per.Round(time.Microsecond)))
+	checks.Report("http", p, fmt.Sprintf("%d sequential GETs (%v each), 1 MiB down and up by hash, 80 concurrent", n, per.Round(time.Microsecond)))
 }

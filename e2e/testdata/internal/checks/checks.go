@@ -58,3 +58,30 @@ func WaitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
 		return false
 	}
 }
+
+// failed records that Report saw a problem.
+var failed bool
+
+// Report prints the outcome of one check whose problems were collected in an Expect:
+// "<name>: ok <details>" when there were none, else "<name>: FAILED <problems>".
+func Report(name string, problems []string, details string) {
+	if len(problems) == 0 {
+		fmt.Printf("%s: ok %s\n", name, details)
+		return
+	}
+	failed = true
+	fmt.Printf("%s: FAILED %s\n", name, strings.Join(problems, "; "))
+}
+
+// Failed reports whether any Report so far had problems.
+func Failed() bool { return failed }
+
+// Expect collects the problems of one check.
+type Expect []string
+
+// That records a problem, formatted like fmt.Sprintf, unless ok.
+func (p *Expect) That(ok bool, format string, args ...any) {
+	if !ok {
+		*p = append(*p, fmt.Sprintf(format, args...))
+	}
+}
