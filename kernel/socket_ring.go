@@ -93,25 +93,14 @@ func (v ioVecs) total() uintptr {
 }
 
 // copyInV copies n bytes of v, starting skip bytes in, into the ring at position pos.
-func (r *sockRing) copyInV(pos uint64, v ioVecs, skip, n uintptr) {
-	for i := 0; i < v.Cnt && n > 0; i++ {
-		b, l := v.at(i)
-		if skip >= l {
-			skip -= l
-			continue
-		}
-		b, l, skip = b+skip, l-skip, 0
-		if l > n {
-			l = n
-		}
-		r.copyIn(pos, b, l)
-		pos += uint64(l)
-		n -= l
-	}
-}
+func (r *sockRing) copyInV(pos uint64, v ioVecs, skip, n uintptr) { r.copyV(pos, v, skip, n, true) }
 
 // copyOutV copies n bytes at ring position pos into v, starting skip bytes in.
-func (r *sockRing) copyOutV(pos uint64, v ioVecs, skip, n uintptr) {
+func (r *sockRing) copyOutV(pos uint64, v ioVecs, skip, n uintptr) { r.copyV(pos, v, skip, n, false) }
+
+// copyV walks v from skip bytes in and copies n bytes between it and the ring at pos:
+// into the ring if in, out of it otherwise.
+func (r *sockRing) copyV(pos uint64, v ioVecs, skip, n uintptr, in bool) {
 	for i := 0; i < v.Cnt && n > 0; i++ {
 		b, l := v.at(i)
 		if skip >= l {
@@ -122,7 +111,11 @@ func (r *sockRing) copyOutV(pos uint64, v ioVecs, skip, n uintptr) {
 		if l > n {
 			l = n
 		}
-		r.copyOut(pos, b, l)
+		if in {
+			r.copyIn(pos, b, l)
+		} else {
+			r.copyOut(pos, b, l)
+		}
 		pos += uint64(l)
 		n -= l
 	}
