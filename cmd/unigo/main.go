@@ -3,6 +3,7 @@
 //	unigo build [-o out.img] [--machine m] [--files HOSTDIR:GUESTPATH]... <package>
 //	unigo run [flags] <package|image.img> [-- args...]
 //	unigo test [flags] <package> [-- test flags]
+//	unigo volume create --size SIZE <file> | unigo volume info <file>
 //	unigo version
 //
 // Standard output carries only the guest's console; unigo's own messages go
@@ -29,6 +30,8 @@ const usage = `usage:
   unigo build [-o out.img] [--machine m] [--files HOSTDIR:GUESTPATH]... <package>
   unigo run [flags] <package|image.img> [-- args...]
   unigo test [flags] <package> [-- test flags]
+  unigo volume create --size SIZE [--label NAME] <file>
+  unigo volume info <file>
   unigo version
 
 Run "unigo <command> -h" for a command's flags.
@@ -44,6 +47,7 @@ var commands = []command{
 	{"build", buildMain},
 	{"run", runMain},
 	{"test", testMain},
+	{"volume", volumeMain},
 	{"version", versionMain},
 }
 
