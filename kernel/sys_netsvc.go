@@ -125,13 +125,20 @@ func sysNetFrameTx(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if err := checkCtl(tf.RDI); err != 0 {
 		return 0, err
 	}
-	v := ioVecs{uintptr(tf.RSI), int(tf.RDX)}
-	if v.Cnt > 64 {
-		v.Cnt = 64
+	cnt := tf.RDX
+	if cnt > 64 {
+		cnt = 64 // the rest waits for the next call
 	}
+	v := ioVecs{uintptr(tf.RSI), int(cnt)}
 	var fr [64][]byte
 	for i := 0; i < v.Cnt; i++ {
 		b, l := v.at(i)
+		if b == 0 && l != 0 {
+			return 0, linux.EFAULT // unsafe.Slice would panic
+		}
+		if l > virtio.NetMaxFrame {
+			l = virtio.NetMaxFrame + 1 // NetTransmit drops it; a huge length would panic here
+		}
 		fr[i] = unsafe.Slice((*byte)(unsafe.Pointer(b)), l)
 	}
 	sent := 0
@@ -155,7 +162,14 @@ func sysNetFrameRx(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if err := checkCtl(tf.RDI); err != 0 {
 		return 0, err
 	}
-	n, ok := virtio.NetReceive(unsafe.Slice((*byte)(unsafe.Pointer(uintptr(tf.RSI))), tf.RDX))
+	capacity := tf.RDX
+	if capacity > virtio.NetMaxFrame {
+		capacity = virtio.NetMaxFrame // no frame is longer; a huge length would panic here
+	}
+	if tf.RSI == 0 && capacity != 0 {
+		return 0, linux.EFAULT
+	}
+	n, ok := virtio.NetReceive(unsafe.Slice((*byte)(unsafe.Pointer(uintptr(tf.RSI))), capacity))
 	if !ok {
 		return 0, linux.EAGAIN
 	}

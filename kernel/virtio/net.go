@@ -38,10 +38,11 @@ const (
 )
 
 const (
-	netHdrLen  = 12   // struct virtio_net_hdr with num_buffers (§5.1.6)
-	netBufSize = 2048 // one buffer: header + frame
-	netRxBufs  = 128
-	netTxBufs  = 128
+	netHdrLen    = 12   // struct virtio_net_hdr with num_buffers (§5.1.6)
+	netEthHdrLen = 14   // destination, source, EtherType: shorter completions are dropped
+	netBufSize   = 2048 // one buffer: header + frame
+	netRxBufs    = 128
+	netTxBufs    = 128
 
 	// NetMaxFrame is the longest frame NetTransmit sends and NetReceive returns (an
 	// Ethernet frame without FCS is at most 1518 bytes with a VLAN tag).
@@ -51,8 +52,8 @@ const (
 	netTxQueue = 1
 )
 
-// net is written by NetInit, the Net* calls and Interrupt, all with interrupts off.
-var net struct {
+// netDev is the driver's state of the one network device.
+type netDev struct {
 	present  bool
 	t        Transport
 	features uint64
@@ -65,6 +66,9 @@ var net struct {
 
 	stats NetStats
 }
+
+// net is written by NetInit, the Net* calls and Interrupt, all with interrupts off.
+var net netDev
 
 // NetStats counts what the device did.
 type NetStats struct {
@@ -239,6 +243,26 @@ func netReclaimTx() bool {
 // NetRxReady reports whether a received frame is waiting.
 func NetRxReady() bool { return net.present && net.rx.HasUsed(Phys{}) }
 
+// netRxFrameLen checks the length the device reports for a receive buffer (written: the
+// virtio_net_hdr and the frame) and returns how many frame bytes to copy into a buffer of
+// capacity bytes. The device's word is not trusted: a length past the end of our 2 KiB
+// buffer would copy whatever lies beyond it, so such completions are dropped (ok false),
+// as are those too short for the header and an Ethernet header. A frame longer than
+// capacity is cut to capacity.
+func netRxFrameLen(written uint32, capacity int) (n int, ok bool) {
+	if written < netHdrLen+netEthHdrLen || written > netBufSize {
+		return 0, false
+	}
+	n = int(written) - netHdrLen
+	if n > capacity {
+		n = capacity
+	}
+	if n < 0 {
+		n = 0
+	}
+	return n, true
+}
+
 // NetReceive copies the next received frame into buf (which should hold NetMaxFrame
 // bytes; a longer frame is truncated) and returns its length. ok is false if no frame is
 // waiting. The receive buffer goes straight back to the device.
@@ -257,13 +281,8 @@ func NetReceive(buf []byte) (int, bool) {
 			continue
 		}
 		b := n.rxBuf[tok]
-		got := 0
-		valid := written > netHdrLen && written <= netBufSize
+		got, valid := netRxFrameLen(written, len(buf))
 		if valid {
-			got = int(written) - netHdrLen
-			if got > len(buf) {
-				got = len(buf)
-			}
 			copyFromPhys(buf[:got], b+netHdrLen)
 		}
 		n.rx.Add(Phys{}, []Buf{{Addr: b, Len: netBufSize, Writes: true}}, tok)
