@@ -135,6 +135,9 @@ func wake(t *thread, why uint32) {
 	if t.State != stBlocked {
 		return
 	}
+	if t.WaitKind == waitFutex {
+		futexQ.Remove(int(threadIndex(t))) // a timeout or a signal: off its futex queue
+	}
 	t.State = stRunnable
 	t.Woke = why
 	schedChanged()
