@@ -86,19 +86,29 @@ func outOfMemory(what string, addr uint64) {
 
 func errnoOf(e mm.Errno) linux.Errno { return linux.Errno(e) }
 
-// sysMmap handles mmap(2) for anonymous memory. MAP_SHARED anonymous memory is the same
-// as private here: there is no fork to share it with.
+// sysMmap handles mmap(2): anonymous memory here, files in mmap_file.go.
 func sysMmap(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	addr, length, prot, flags := tf.RDI, tf.RSI, tf.RDX, tf.R10
-	if flags&linux.MAP_ANONYMOUS == 0 {
-		return 0, linux.ENODEV // no files to map yet
-	}
 	if prot&^(linux.PROT_READ|linux.PROT_WRITE|linux.PROT_EXEC) != 0 {
 		return 0, linux.EINVAL
 	}
+	if flags&linux.MAP_ANONYMOUS == 0 {
+		return mmapFile(addr, length, prot, flags, tf.R8, tf.R9)
+	}
+	return mmapAnon(addr, length, prot, flags)
+}
+
+// mmapAnon maps demand-zero memory. MAP_SHARED anonymous memory is the same as private
+// here: there is no fork to share it with.
+func mmapAnon(addr, length, prot, flags uint64) (uintptr, linux.Errno) {
 	fixed := flags&(linux.MAP_FIXED|linux.MAP_FIXED_NOREPLACE) != 0
 	if flags&linux.MAP_FIXED_NOREPLACE != 0 && overlapsRegion(addr, length) {
 		return 0, linux.EEXIST
+	}
+	if fixed {
+		if err := unmapFiles(addr, length); err != 0 {
+			return 0, err
+		}
 	}
 	got, err := space.Mmap(env(), addr, length, mm.Prot(prot), fixed)
 	if err != 0 {
@@ -109,6 +119,12 @@ func sysMmap(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 
 // sysMunmap handles munmap(2).
 func sysMunmap(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	if tf.RDI&4095 != 0 || tf.RSI == 0 {
+		return 0, linux.EINVAL
+	}
+	if err := unmapFiles(tf.RDI, tf.RSI); err != 0 {
+		return 0, err
+	}
 	return 0, errnoOf(space.Munmap(env(), tf.RDI, tf.RSI))
 }
 
@@ -116,6 +132,9 @@ func sysMunmap(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 func sysMprotect(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if tf.RDX&^(linux.PROT_READ|linux.PROT_WRITE|linux.PROT_EXEC) != 0 {
 		return 0, linux.EINVAL
+	}
+	if err := protectFiles(tf.RDI, tf.RSI, tf.RDX); err != 0 {
+		return 0, err
 	}
 	return 0, errnoOf(space.Mprotect(env(), tf.RDI, tf.RSI, mm.Prot(tf.RDX)))
 }

@@ -227,7 +227,7 @@ func openAt(dirfd uint64, pathp uintptr, flags, mode uint32) (uintptr, linux.Err
 		return 0, linux.EROFS
 	}
 	if typ == linux.S_IFREG && flags&linux.O_TRUNC != 0 && !created {
-		if err := fs.Truncate(e, n, 0); err != 0 {
+		if err := truncateFile(e, n, 0); err != 0 {
 			return 0, err
 		}
 	}

@@ -42,7 +42,7 @@ func fsWrite(f *file, p, n uintptr) (uintptr, linux.Errno) {
 	if f.Flags&linux.O_APPEND != 0 {
 		f.Off = fs.Stat(e, f.Node).Size
 	}
-	got, err := fs.WriteAt(e, f.Node, f.Off, userBytes(p, n))
+	got, err := writeFile(e, f.Node, f.Off, userBytes(p, n))
 	f.Off += uint64(got)
 	return uintptr(got), err
 }
@@ -97,7 +97,7 @@ func sysPwrite64(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if f.Flags&linux.O_APPEND != 0 {
 		off = fs.Stat(e, f.Node).Size
 	}
-	got, err := fs.WriteAt(e, f.Node, off, userBytes(uintptr(tf.RSI), uintptr(tf.RDX)))
+	got, err := writeFile(e, f.Node, off, userBytes(uintptr(tf.RSI), uintptr(tf.RDX)))
 	return uintptr(got), err
 }
 
@@ -200,7 +200,7 @@ func sysFtruncate(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if int64(tf.RSI) < 0 {
 		return 0, linux.EINVAL
 	}
-	return 0, fs.Truncate(fsEnv(), f.Node, tf.RSI)
+	return 0, truncateFile(fsEnv(), f.Node, tf.RSI)
 }
 
 // sysTruncate handles truncate(2).
@@ -216,14 +216,15 @@ func sysTruncate(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	case linux.S_IFDIR:
 		return 0, linux.EISDIR
 	case linux.S_IFREG:
-		return 0, fs.Truncate(fsEnv(), n, tf.RSI)
+		return 0, truncateFile(fsEnv(), n, tf.RSI)
 	}
 	return 0, linux.EINVAL
 }
 
-// sysFsync handles fsync(2) and fdatasync(2). Memory is the tmpfs's medium and the tar
-// root cannot change, so there is nothing to flush; EINVAL for files that cannot be
-// synced (pipes, the console), as on Linux.
+// sysFsync handles fsync(2) and fdatasync(2): the file's shared mappings are written
+// back, then the file's file system makes it durable (a volume flushes its dirty blocks
+// and the disk's cache; tmpfs and the tar root have nothing to flush). EINVAL for files
+// that cannot be synced (pipes, the console), as on Linux.
 func sysFsync(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	f, _, err := getFile(tf.RDI)
 	if err != 0 {
@@ -232,7 +233,10 @@ func sysFsync(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if f.Kind != fkFSFile {
 		return 0, linux.EINVAL
 	}
-	return 0, 0
+	if err := writeBackFile(f.Node); err != 0 {
+		return 0, err
+	}
+	return 0, syncFile(f.Node)
 }
 
 // sysSyncfs handles syncfs(2): nothing to flush (see sysFsync).
@@ -240,6 +244,10 @@ func sysSyncfs(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	_, _, err := getFile(tf.RDI)
 	return 0, err
 }
+
+// syncFile makes file n durable on its medium. The tar root and tmpfs keep files in
+// memory, so for them there is nothing more to do.
+func syncFile(n fs.Node) linux.Errno { return 0 }
 
 // sysCopyFileRange handles copy_file_range(2) between two regular files of one mount
 // (EXDEV across mounts, as Linux answers for different file systems; Go then copies by
@@ -309,7 +317,7 @@ func copyRange(src fs.Node, srcOff *uint64, dst fs.Node, dstOff *uint64, n uint6
 		if r, err = fs.ReadAt(e, src, *srcOff, chunk); r == 0 || err != 0 {
 			break
 		}
-		w, err = fs.WriteAt(e, dst, *dstOff, chunk[:r])
+		w, err = writeFile(e, dst, *dstOff, chunk[:r])
 		*srcOff += uint64(w)
 		*dstOff += uint64(w)
 		done += uint64(w)

@@ -185,6 +185,7 @@ func sysSysinfo(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 
 // sysExitGroup handles exit_group(2): the program is done; so is the machine.
 func sysExitGroup(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	writeBackAll() // stores into shared file mappings reach their files, as on Linux
 	exitProcess(int(tf.RDI & 0xff))
 	return 0, 0
 }

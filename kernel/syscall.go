@@ -40,9 +40,10 @@ var sysTable = [linux.MaxSyscall + 1]sysEntry{
 	linux.SYS_pread64:           {"pread64", sysPread64, supFull, ""},
 	linux.SYS_pwrite64:          {"pwrite64", sysPwrite64, supFull, ""},
 	linux.SYS_access:            {"access", sysAccess, supFull, ""},
-	linux.SYS_mmap:              {"mmap", sysMmap, supPartial, "anonymous private mappings only"},
+	linux.SYS_mmap:              {"mmap", sysMmap, supPartial, "files are copied in; MAP_SHARED kept in step by copying (mmap_file.go)"},
 	linux.SYS_mprotect:          {"mprotect", sysMprotect, supFull, ""},
 	linux.SYS_munmap:            {"munmap", sysMunmap, supFull, ""},
+	linux.SYS_msync:             {"msync", sysMsync, supFull, ""},
 	linux.SYS_rt_sigaction:      {"rt_sigaction", sysRtSigaction, supFull, ""},
 	linux.SYS_rt_sigprocmask:    {"rt_sigprocmask", sysRtSigprocmask, supFull, ""},
 	linux.SYS_rt_sigreturn:      {"rt_sigreturn", sysRtSigreturn, supFull, ""},
@@ -181,6 +182,7 @@ func doSyscall(t *thread, tf *TrapFrame) {
 		traceEnter(t, e.name, tf)
 	}
 	r, errno := e.fn(t, tf)
+	checkNoVolumeLocks(t)
 	shootdown()
 	if straceOn {
 		traceExit(uint64(r), errno)
