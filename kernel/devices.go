@@ -40,6 +40,7 @@ const (
 	dkRng   = 1 // entropy request completed
 	dkNetRx = 2 // a frame arrived
 	dkNetTx = 3 // transmit buffers came back
+	// dkBlkDone+i and dkVolLock+i: blk.go
 )
 
 const (
@@ -88,8 +89,11 @@ func probeDevices() {
 		klog.Str(randomSource())
 		klog.Str("\n")
 	}
-	if v, ok := cmdlineOption("unigo.selftest"); ok && v == "net" {
+	switch v, _ := cmdlineOption("unigo.selftest"); v {
+	case "net":
 		selftestNet()
+	case "blk":
+		selftestBlk()
 	}
 }
 
@@ -222,6 +226,9 @@ func startDevice(t *virtio.Transport, bus string, where uint64) {
 	case virtio.DeviceNet:
 		name = "net"
 		err = virtio.NetInit(t, dmaFrames{})
+	case virtio.DeviceBlock:
+		name = "blk"
+		_, err = virtio.BlkInit(t, dmaFrames{})
 	default:
 		if devices.verbose {
 			klog.Str("unigo: ")
@@ -263,6 +270,15 @@ func startDevice(t *virtio.Transport, bus string, where uint64) {
 			klog.Str(" features ")
 			klog.Hex(virtio.NetFeatures())
 		}
+		if t.DeviceID == virtio.DeviceBlock {
+			d := virtio.BlkDisks() - 1
+			klog.Str(" volume ")
+			klog.Dec(int64(d))
+			klog.Str(", ")
+			klog.Dec(int64(virtio.BlkCapacity(d)))
+			klog.Str(" sectors, features ")
+			klog.Hex(virtio.BlkFeatures(d))
+		}
 		klog.Str("\n")
 	}
 }
@@ -291,6 +307,11 @@ func deviceInterrupt(vector uint64) {
 	}
 	if ev&virtio.EvNetTx != 0 {
 		wakeDevice(dkNetTx)
+	}
+	for i := 0; i < virtio.BlkMaxDisks; i++ {
+		if ev&(virtio.EvBlk0<<i) != 0 {
+			wakeDevice(dkBlkDone + uintptr(i))
+		}
 	}
 }
 

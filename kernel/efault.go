@@ -42,6 +42,7 @@ var nEFAULT uint64
 func syscallAborted(tf *TrapFrame) {
 	tf.RAX = uint64(linux.EFAULT.Ret())
 	t := current()
+	releaseVolumeLocks(t) // the handler may have been inside a file system operation
 	deliverSignals(t, tf)
 	armTimer()
 	unlockKernel()

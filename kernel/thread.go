@@ -61,6 +61,7 @@ type thread struct {
 	WaitKey  uintptr // futex address or epoll fd
 	Deadline int64   // monotonic ns, 0 = none
 	Woke     uint32
+	VolLocks uint8 // bit i: holds volume i's sleeping lock (blk.go)
 
 	// Signals.
 	SigMask     uint64

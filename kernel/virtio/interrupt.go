@@ -6,6 +6,7 @@ const (
 	EvNetRx                 // a frame is waiting (NetReceive)
 	EvNetTx                 // transmit buffers came back (NetTransmit has room)
 	EvNetConfig             // the network device's configuration (link state) changed
+	EvBlk0                  // block device 0 completed requests; disk i is EvBlk0 << i
 )
 
 // Interrupt services every device on GSI irq and returns what completed. The interrupt
@@ -41,6 +42,9 @@ func Interrupt(irq uint32) uint32 {
 				ev |= EvNetTx
 			}
 		}
+		e, p := blkInterrupt(irq)
+		ev |= e
+		pending = pending || p
 		if !pending {
 			break
 		}
