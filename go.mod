@@ -4,6 +4,8 @@ go 1.26.3
 
 require golang.org/x/sys v0.50.0
 
+require go.etcd.io/bbolt v1.4.3 // indirect
+
 require (
 	github.com/google/btree v1.1.2 // indirect
 	golang.org/x/exp v0.0.0-20250711185948-6ae5c78190dc // indirect
