@@ -2,9 +2,10 @@ module github.com/unigo-os/unigo
 
 go 1.26.3
 
-require golang.org/x/sys v0.50.0
-
-require go.etcd.io/bbolt v1.4.3 // indirect
+require (
+	go.etcd.io/bbolt v1.4.3
+	golang.org/x/sys v0.50.0
+)
 
 require (
 	github.com/google/btree v1.1.2 // indirect
