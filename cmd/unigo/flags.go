@@ -170,6 +170,7 @@ type vmFlags struct {
 	files   filesFlag
 	tmpfs   tmpfsFlag
 	net     netFlags
+	volumes volumeFlag
 	verbose bool
 }
 
@@ -190,8 +191,56 @@ func addVMFlags(fs *flag.FlagSet, v *vmFlags) {
 	fs.Var(&v.files, "files", "pack host directory HOSTDIR read-only into the guest at GUESTPATH (`HOSTDIR:GUESTPATH`, repeatable)")
 	fs.Var(&v.tmpfs, "tmpfs", "mount the writable tmpfs at PATH with a SIZE limit in bytes or K, M, G (`PATH:SIZE`, default /tmp:64M)")
 	addNetFlags(fs, &v.net)
+	fs.Var(&v.volumes, "v", "mount the ext2 file system in host image file HOSTIMG at GUESTPATH, read-write or with :ro read-only (`HOSTIMG:GUESTPATH[:ro]`, repeatable, up to 4)")
+	fs.Var(&v.volumes, "volume", "same as -v")
 	fs.BoolVar(&v.verbose, "verbose", false, "print the commands unigo runs, the accelerator choice and QEMU's stderr")
-	fs.BoolVar(&v.verbose, "v", false, "same as --verbose")
+}
+
+// volumeFlag collects -v HOSTIMG:GUESTPATH[:ro]. The syntax is checked here; the images
+// and the guest paths against each other once every flag is parsed (resolveVolumes).
+type volumeFlag []vmm.Volume
+
+func (v *volumeFlag) String() string {
+	if v == nil {
+		return ""
+	}
+	s := make([]string, len(*v))
+	for i, x := range *v {
+		s[i] = x.String()
+	}
+	return strings.Join(s, " ")
+}
+
+func (v *volumeFlag) Set(spec string) error {
+	x, err := vmm.ParseVolume(spec)
+	if err != nil {
+		return err
+	}
+	*v = append(*v, x)
+	return nil
+}
+
+// resolveVolumes checks the -v volumes: each image exists and holds an ext2 file system,
+// and the guest paths are distinct, outside the kernel's own mounts (/dev, /proc, the
+// tmpfs) and do not hide a --files tree.
+func resolveVolumes(vols []vmm.Volume, tmpfsPath string, files []build.FileMount) error {
+	reserved := append(append([]string{}, build.ReservedGuestPaths...), tmpfsPath)
+	if err := vmm.CheckVolumes(vols, reserved); err != nil {
+		return usagef("%v", err)
+	}
+	for _, v := range vols {
+		for _, f := range files {
+			if f.Guest == v.Guest || strings.HasPrefix(f.Guest, v.Guest+"/") {
+				return usagef("volume %s would hide --files %s:%s", v, f.Host, f.Guest)
+			}
+		}
+	}
+	for _, v := range vols {
+		if err := vmm.CheckVolume(v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // filesFlag collects --files HOSTDIR:GUESTPATH specs; they are checked

@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -37,7 +40,7 @@ func TestRunFlagDefaults(t *testing.T) {
 func TestRunFlagsBeforeAndAfterTarget(t *testing.T) {
 	vf, pos, extra, err := parseRun(t,
 		"--mem", "1G", "-e", "A=1", "./hello", "--cpus=2", "-e", "B=x y=z",
-		"--machine", "q35", "--accel=tcg", "--timeout", "30s", "--qemu", "/q", "-v",
+		"--machine", "q35", "--accel=tcg", "--timeout", "30s", "--qemu", "/q", "--verbose",
 		"--", "-e", "--mem", "x", "--")
 	if err != nil {
 		t.Fatal(err)
@@ -196,5 +199,109 @@ func TestFilesFlagErrorsComeBeforeQEMU(t *testing.T) {
 	if code := dispatch([]string{"build", "--files", dir + ":/dev", "./hello"}, io.Discard, &stderr); code != exitUsage ||
 		!strings.Contains(stderr.String(), "/dev") {
 		t.Errorf("build --files :/dev: exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+// ext2Image writes a file that passes the CLI's ext2 check (the superblock magic at byte
+// 1080) and returns its path.
+func ext2Image(t *testing.T, dir, name string) string {
+	t.Helper()
+	b := make([]byte, 4096)
+	binary.LittleEndian.PutUint16(b[1080:], 0xEF53)
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestVolumeFlagIsRepeatableInOrderWithReadOnly(t *testing.T) {
+	vf, pos, _, err := parseRun(t, "-v", "a.img:/data", "./hello", "--volume", "b.img:/srv/b/:ro", "-v", "c.img:/c:rw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []vmm.Volume{{Image: "a.img", Guest: "/data"}, {Image: "b.img", Guest: "/srv/b", ReadOnly: true}, {Image: "c.img", Guest: "/c"}}
+	if !reflect.DeepEqual([]vmm.Volume(vf.volumes), want) || !reflect.DeepEqual(pos, []string{"./hello"}) {
+		t.Errorf("volumes %+v, positional %q; want %+v", vf.volumes, pos, want)
+	}
+	if vf.verbose {
+		t.Error("-v turned on --verbose")
+	}
+}
+
+func TestVolumeFlagRejectsBadSpecs(t *testing.T) {
+	for spec, want := range map[string]string{
+		"data.img":           "HOSTIMG:/guest/path",
+		"data.img:data":      "absolute",
+		"data.img:/data:rx":  `unknown option "rx"`,
+		"data.img:/":         "cannot mount a volume at /",
+		"data.img:/./":       "cannot mount a volume at /",
+		":/data":             "empty image path",
+		"c:/x.img:/data:ro":  "too many colons",
+		"data.img:/data:ro:": "too many colons",
+	} {
+		var stderr bytes.Buffer
+		code := dispatch([]string{"run", "-v", spec, "./hello"}, io.Discard, &stderr)
+		if code != exitUsage || !strings.Contains(stderr.String(), want) {
+			t.Errorf("-v %q: exit %d, stderr %q; want %d naming %q", spec, code, stderr.String(), exitUsage, want)
+		}
+	}
+}
+
+func TestVolumeErrorsComeBeforeQEMU(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // no QEMU: a volume error must be reported first
+	dir := t.TempDir()
+	img := ext2Image(t, dir, "data.img")
+	img2 := ext2Image(t, dir, "other.img")
+	zeros := filepath.Join(dir, "zeros.img")
+	os.WriteFile(zeros, make([]byte, 8192), 0o644)
+	tiny := filepath.Join(dir, "tiny.img")
+	os.WriteFile(tiny, []byte("x"), 0o644)
+	missing := filepath.Join(dir, "missing.img")
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-v", missing + ":/data"}, exitFailure, "missing.img: no such file; create it with `unigo volume create --size 1G " + missing + "`"},
+		{[]string{"-v", dir + ":/data"}, exitFailure, "not a regular file"},
+		{[]string{"-v", zeros + ":/data"}, exitFailure, "not an ext2 file system (bad magic 0x0000 at byte 1080, want 0xef53)"},
+		{[]string{"-v", tiny + ":/data"}, exitFailure, "not an ext2 file system (1 bytes, too small"},
+		{[]string{"-v", img + ":/data", "-v", img2 + ":/data/"}, exitUsage, "the same guest path twice"},
+		{[]string{"-v", img + ":/data", "-v", img2 + ":/data/x"}, exitUsage, "nested volumes are not supported"},
+		{[]string{"-v", img + ":/a", "-v", img + ":/b"}, exitUsage, "the same image twice"},
+		{[]string{"-v", img + ":/proc/x"}, exitUsage, "lies in /proc"},
+		{[]string{"-v", img + ":/dev"}, exitUsage, "lies in /dev"},
+		{[]string{"-v", img + ":/tmp"}, exitUsage, "lies in /tmp"},
+		{[]string{"--tmpfs", "/scratch:1M", "-v", img + ":/scratch/v"}, exitUsage, "lies in /scratch"},
+		{[]string{"--files", dir + ":/data/in", "-v", img + ":/data"}, exitUsage, "would hide --files"},
+		{[]string{"-v", img + ":/a", "-v", img2 + ":/b", "-v", zeros + ":/c", "-v", tiny + ":/d", "-v", missing + ":/e"}, exitUsage, "at most 4"},
+	} {
+		var stderr bytes.Buffer
+		code := dispatch(append(append([]string{"run"}, c.args...), "./hello"), io.Discard, &stderr)
+		if code != c.code || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("run %q: exit %d, stderr %q; want %d naming %q", c.args, code, stderr.String(), c.code, c.want)
+		}
+	}
+	// A good volume gets as far as looking for QEMU.
+	var stderr bytes.Buffer
+	if code := dispatch([]string{"run", "-v", img + ":/data:ro", "./hello"}, io.Discard, &stderr); code != 127 {
+		t.Errorf("good volume: exit %d, stderr %q; want 127 (no QEMU)", code, stderr.String())
+	}
+}
+
+func TestReadWriteVolumeNeedsAWritableImage(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root may write any file")
+	}
+	img := ext2Image(t, t.TempDir(), "ro.img")
+	os.Chmod(img, 0o444)
+	vols := []vmm.Volume{{Image: img, Guest: "/data"}}
+	if err := resolveVolumes(vols, "/tmp", nil); err == nil || !strings.Contains(err.Error(), "add :ro") {
+		t.Errorf("read-write volume on a read-only file: %v; want a hint to add :ro", err)
+	}
+	vols[0].ReadOnly = true
+	if err := resolveVolumes(vols, "/tmp", nil); err != nil {
+		t.Errorf("read-only volume on a read-only file: %v", err)
 	}
 }

@@ -50,6 +50,9 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 	if err != nil {
 		return 0, err
 	}
+	if err := resolveVolumes(vf.volumes, vf.tmpfs.mountPath(), files); err != nil {
+		return 0, err
+	}
 	qemu, err := findQEMU(vf.qemu)
 	if err != nil {
 		return 0, err
@@ -118,7 +121,7 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 				base, self = res.Dir, res.Image
 			}
 			initrd = filepath.Join(tmp, "root.tar")
-			if err := packRoot(initrd, base, self, files, stderr); err != nil {
+			if err := packRoot(initrd, base, self, files, vf.volumes, stderr); err != nil {
 				return 0, err
 			}
 			packed = true
@@ -153,6 +156,7 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 		Cmdline:  cmdline,
 		Net:      netCfg,
 		Initrd:   initrd,
+		Volumes:  vf.volumes,
 	})
 	if err != nil {
 		return 0, err
@@ -178,9 +182,10 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 }
 
 // packRoot writes the guest's root archive to out: base (if set) as "/",
-// the --files trees, and the default /etc and time zone database where
-// those do not provide them; self, if set, is the image, packed at /app.
-func packRoot(out, base, self string, files []build.FileMount, stderr io.Writer) error {
+// the --files trees, the volumes' mount points, and the default /etc and
+// time zone database where those do not provide them; self, if set, is the
+// image, packed at /app.
+func packRoot(out, base, self string, files []build.FileMount, vols []vmm.Volume, stderr io.Writer) error {
 	defaults, err := build.DefaultFiles("")
 	if err != nil {
 		return err
@@ -192,11 +197,21 @@ func packRoot(out, base, self string, files []build.FileMount, stderr io.Writer)
 		Base:     base,
 		Files:    files,
 		Defaults: defaults,
+		Dirs:     mountPoints(vols),
 		Skipped: func(p string, size int64) {
 			fmt.Fprintf(stderr, "unigo: leaving %s out of the guest's file system (%d MiB is over the %d MiB limit)\n",
 				p, size>>20, build.MaxPackedFile>>20)
 		},
 	})
+}
+
+// mountPoints returns the volumes' guest paths.
+func mountPoints(vols []vmm.Volume) []string {
+	var p []string
+	for _, v := range vols {
+		p = append(p, v.Guest)
+	}
+	return p
 }
 
 // isImagePath reports whether run's target names an image rather than a

@@ -174,6 +174,9 @@ type RootOptions struct {
 	Base     string
 	Files    []FileMount
 	Defaults []DefaultFile // added where no --files tree has something at the path
+	// Dirs are directories the root must have, with their parents, unless a tree
+	// provides them: the mount points of volumes (unigo run -v).
+	Dirs []string
 	// Skipped is called for each file left out for its size (MaxPackedFile).
 	Skipped func(guestPath string, size int64)
 }
@@ -251,6 +254,23 @@ func PackRoot(out string, o RootOptions) error {
 		}
 	}
 	now := time.Now()
+	for _, d := range o.Dirs {
+		g := strings.TrimPrefix(path.Clean(d), "/")
+		if g == "" || g == "." {
+			continue // "/" always exists
+		}
+		if e, ok := ents[g]; ok {
+			if !e.dir {
+				return fmt.Errorf("mount point /%s is not a directory in the packed file system", g)
+			}
+			continue
+		}
+		if shadowed(ents, g) {
+			return fmt.Errorf("mount point /%s lies under a file or symlink of the packed file system", g)
+		}
+		addDirs(g, now)
+		ents[g] = &rootEntry{dir: true, mode: 0o755, mt: now}
+	}
 	for _, d := range o.Defaults {
 		g := strings.TrimPrefix(path.Clean(d.Path), "/")
 		if _, ok := ents[g]; ok {

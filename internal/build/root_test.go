@@ -165,3 +165,30 @@ func TestFileMountErrors(t *testing.T) {
 		t.Errorf("/srv and /srv2: %v", err)
 	}
 }
+
+func TestPackRootMakesVolumeMountPoints(t *testing.T) {
+	srv := t.TempDir()
+	writeTree(t, srv, map[string]string{"data/keep.txt": "k\n", "file": "f\n"})
+	out := filepath.Join(t.TempDir(), "root.tar")
+	err := PackRoot(out, RootOptions{
+		Files: []FileMount{{Host: srv, Guest: "/srv"}},
+		Dirs:  []string{"/data", "/mnt/a/b/", "/srv/data"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := readTar(t, out)
+	for _, d := range []string{"data/", "mnt/", "mnt/a/", "mnt/a/b/", "srv/data/"} {
+		if got[d] != "dir" {
+			t.Errorf("%s: %q, want a directory", d, got[d])
+		}
+	}
+	if got["srv/data/keep.txt"] != "k\n" {
+		t.Errorf("a mount point inside a --files tree lost the tree's contents: %q", got["srv/data/keep.txt"])
+	}
+	for _, bad := range []string{"/srv/file", "/srv/file/x"} {
+		if err := PackRoot(out, RootOptions{Files: []FileMount{{Host: srv, Guest: "/srv"}}, Dirs: []string{bad}}); err == nil {
+			t.Errorf("mount point %s over a file: packed without an error", bad)
+		}
+	}
+}

@@ -49,6 +49,9 @@ type Config struct {
 	Initrd string
 	// Net is the guest's network device and configuration (none when Mode is "").
 	Net Net
+	// Volumes are block devices, in the order of their unigo.vol kernel options
+	// (VolumeOptions); Command adds the options itself.
+	Volumes []Volume
 }
 
 // Command returns QEMU's argv for cfg. It is the only place a QEMU command
@@ -86,11 +89,15 @@ func Command(cfg Config) ([]string, error) {
 	if err := cfg.Net.Check(); err != nil {
 		return nil, err
 	}
+	if len(cfg.Volumes) > MaxVolumes {
+		return nil, fmt.Errorf("%d volumes; the kernel drives at most %d", len(cfg.Volumes), MaxVolumes)
+	}
 	cmdline := cfg.Cmdline
-	if o := cfg.Net.KernelOptions(); len(o) > 0 {
-		// Kernel options may follow the program's tokens (docs/cmdline.md).
+	// Kernel options may follow the program's tokens (docs/cmdline.md).
+	if o := append(cfg.Net.KernelOptions(), VolumeOptions(cfg.Volumes)...); len(o) > 0 {
 		cmdline += " " + strings.Join(o, " ")
 	}
+
 	qemu := cfg.QEMU
 	if qemu == "" {
 		qemu = DefaultQEMU
@@ -115,6 +122,7 @@ func Command(cfg Config) ([]string, error) {
 	}
 	argv = append(argv, deviceArgs(cfg.Machine)...)
 	argv = append(argv, cfg.Net.qemuArgs(cfg.Machine)...)
+	argv = append(argv, volumeArgs(cfg.Machine, cfg.Volumes)...)
 	if cfg.Initrd != "" {
 		argv = append(argv, "-initrd", cfg.Initrd)
 	}

@@ -157,6 +157,8 @@ func decodeStatus(ps *os.ProcessState, stderr string) (int, error) {
 		return ExitQEMUFailed, &ExitError{Code: ExitQEMUFailed, Msg: "QEMU was killed: " + ps.String(), Detail: detail}
 	case status == 0:
 		return ExitGuestReset, &ExitError{Code: ExitGuestReset, Msg: "guest reset (triple fault?)", Detail: detail}
+	case status == 1 && explainLockFailure(detail) != "":
+		return ExitQEMUFailed, &ExitError{Code: ExitQEMUFailed, Msg: explainLockFailure(detail), Detail: detail}
 	case status == 1 && detail != "":
 		return ExitQEMUFailed, &ExitError{Code: ExitQEMUFailed, Msg: "QEMU failed", Detail: detail}
 	case status == 1:
