@@ -64,7 +64,7 @@ func (volumes) Lock(vol int) {
 }
 
 // Unlock releases volume vol's lock and wakes the threads waiting for it. Requests the
-// holder started and never waited for are abandoned (virtio.BlkAbandon).
+// holder started and never waited for are waited for and dropped first (unlockVolume).
 //
 // Preconditions:
 //   - the caller holds it
@@ -75,7 +75,13 @@ func (volumes) Unlock(vol int) {
 	unlockVolume(current(), vol)
 }
 
+// unlockVolume releases vol's lock for t. Requests still in flight are waited for
+// first: a read finishing later would land in a buffer the file system may by then use
+// for another block. Then the finished ones nobody collected are dropped.
 func unlockVolume(t *thread, vol int) {
+	for virtio.BlkInFlight(vol) != 0 {
+		waitUninterruptible(dkBlkDone + uintptr(vol))
+	}
 	virtio.BlkAbandon(vol)
 	volOwner[vol] = 0
 	t.VolLocks &^= 1 << vol
@@ -83,7 +89,8 @@ func unlockVolume(t *thread, vol int) {
 }
 
 // releaseVolumeLocks drops every volume lock t holds: its syscall was abandoned
-// (efault.go) in the middle of a file system operation.
+// (efault.go) in the middle of a file system operation. It may sleep (unlockVolume), on
+// the thread's stack below its trap frame, as a syscall handler does.
 func releaseVolumeLocks(t *thread) {
 	for vol := 0; t.VolLocks != 0 && vol < virtio.BlkMaxDisks; vol++ {
 		if t.VolLocks&(1<<vol) != 0 {
@@ -118,6 +125,9 @@ func (volumes) Start(vol int, write bool, sector uint64, buf []byte) (int, linux
 	pa := uint64(uintptr(unsafe.Pointer(unsafe.SliceData(buf))))
 	if len(buf) == 0 || pa+uint64(len(buf)) > ramTop || pa < 1<<20 {
 		bug("volumes.Start: the buffer is not identity-mapped RAM")
+	}
+	if len(buf) > virtio.BlkMaxRequest {
+		return 0, linux.EINVAL
 	}
 	id, r := virtio.BlkStart(vol, write, sector, pa, uint32(len(buf)))
 	return id, blkErrno(r)

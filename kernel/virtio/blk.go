@@ -341,8 +341,21 @@ func blkSplit(out []Buf, pa uint64, n, sizeMax uint32, writes bool) int {
 // BlkBusy reports whether request s of disk i is still with the device. It reaps
 // completions first, so a lost interrupt costs only latency.
 func BlkBusy(i, s int) bool {
+	if i < 0 || i >= blk.n || s < 0 || s >= blkSlots {
+		return false // BlkFinish says BlkInvalid
+	}
 	blkReap(Phys{}, i)
 	return blk.disks[i].slot[s].state == blkBusy
+}
+
+// BlkInFlight returns how many of disk i's requests are with the device, orphans
+// included, after reaping completions.
+func BlkInFlight(i int) int {
+	if i < 0 || i >= blk.n {
+		return 0
+	}
+	blkReap(Phys{}, i)
+	return blk.disks[i].inFlight
 }
 
 // BlkFinish collects request s of disk i, which must be done (BlkBusy false), frees its
