@@ -1,14 +1,19 @@
 package kernel
 
-// The scheduler: round robin over the thread table, shared by every CPU under the kernel
-// lock. Kernel code is never preempted (interrupts are off in the kernel). A thread gives up
-// its CPU by blocking, by yielding on a timer interrupt when others are runnable, or by
-// exiting. A CPU with nothing to run sits in its idle loop (Current == 0) and halts until an
-// interrupt; waking a thread sends a halted CPU an IPI so the thread runs at once.
+// The scheduler: one FIFO run queue per CPU (kernel/runq), all under the kernel lock.
+// Kernel code is never preempted (interrupts are off in the kernel). A thread gives up its
+// CPU by blocking, by yielding (sched_yield, or a timer interrupt ending its slice while
+// others wait in this CPU's queue: it goes to the back), or by exiting. A thread that
+// becomes runnable joins the queue of a CPU its affinity allows (the one it last ran on if
+// idle, else the least loaded); a halted CPU gets a wake-up IPI, a busy one whose queue
+// was empty gets one too so that it arms its slice timer. A CPU whose queue is empty
+// steals the oldest allowed thread of the longest other queue before it sits in its idle
+// loop (Current == 0) and halts until an interrupt.
 
 import (
 	"github.com/unigo-os/unigo/kernel/arch/amd64"
 	"github.com/unigo-os/unigo/kernel/dev"
+	"github.com/unigo-os/unigo/kernel/runq"
 )
 
 const timeSlice = 4_000_000 // ns; the Go runtime's sysmon preempts goroutines after 10 ms
@@ -28,36 +33,90 @@ var schedGen uint64
 // schedChanged records such a change.
 func schedChanged() { schedGen++ }
 
-// anyRunnable reports whether another thread is waiting for the CPU.
-func anyRunnable() bool {
-	for i := 1; i < maxThreads; i++ {
-		if threads[i].State == stRunnable {
-			return true
-		}
+// runQ holds every runnable thread, in the queue of the CPU it waits for (kernel/runq).
+// A thread is on it exactly while its state is stRunnable. Guarded by the kernel lock.
+var runQ runq.Queues
+
+const (
+	_ = -uint(runq.MaxThreads - maxThreads) // compile-time checks: thread slots and CPU
+	_ = -uint(runq.MaxCPUs - maxCPUs)       // numbers fit the run queues
+)
+
+// anyRunnable reports whether a thread waits for this CPU: its time slice must end.
+func anyRunnable() bool { return runQ.Len(int(thisCPU().ID)) > 0 }
+
+// pickNext takes the next thread to run on this CPU off the run queues: the front of its
+// own, or else one stolen from the longest other queue that has a thread allowed here;
+// 0 (idle) if there is none.
+func pickNext() uintptr {
+	me := int(thisCPU().ID)
+	next := runQ.Pop(me)
+	if next == 0 {
+		next = runQ.Steal(me, 1)
 	}
-	return false
+	if next != 0 && threads[next].State != stRunnable {
+		bug("pickNext: a queued thread is not runnable")
+	}
+	return uintptr(next)
 }
 
-// pickNext returns the next runnable slot after the current one that may run on this CPU
-// (its affinity mask), or 0 (idle).
-func pickNext() uintptr {
+// enqueue puts runnable thread i on the run queue of a CPU it may run on (runq.Place: the
+// CPU it last ran on if that is idle, else the least loaded; with local set, this CPU when
+// allowed) and makes sure that CPU notices.
+func enqueue(i uintptr, local bool) {
+	t := &threads[i]
 	c := thisCPU()
-	cur := c.Current
-	me := uint64(1) << c.ID
-	for n := uintptr(1); n <= maxThreads; n++ {
-		i := (cur + n) % maxThreads
-		if i != 0 && threads[i].State == stRunnable && threads[i].Affinity&me != 0 {
-			return i
+	me := int(c.ID)
+	cpu := me
+	if !local || t.Affinity&(1<<c.ID) == 0 {
+		var idle uint64
+		for k := 0; k < numCPU; k++ {
+			if cpus[k].Online != 0 && cpus[k].Current == 0 {
+				idle |= 1 << k
+			}
+		}
+		cpu = runQ.Place(t.Affinity, int(t.CPU), me, onlineMask(), idle)
+		if cpu < 0 {
+			bug("enqueue: thread may run on no online CPU")
 		}
 	}
-	return 0
+	runQ.Push(cpu, int(i), t.Affinity)
+	if cpu == me {
+		return // this CPU looks at its queue before it leaves the kernel
+	}
+	o := &cpus[cpu]
+	switch {
+	case o.Halted != 0:
+		o.Halted = 0
+		sendIPI(o, vecWakeIPI)
+	case o.Current != 0 && runQ.Len(cpu) == 1:
+		// Busy in the application, perhaps with no timer armed: the IPI brings it into
+		// the kernel, where armTimer ends its slice for the thread now waiting.
+		sendIPI(o, vecWakeIPI)
+	}
+	// Otherwise it is in its idle loop, not halted (it checks its queue before halting),
+	// or already has threads waiting (its slice timer is armed).
 }
 
 // schedule switches to the next runnable thread, or to the idle loop. The caller has
-// already set the current thread's state (runnable, blocked or dead).
+// already set the current thread's state (runnable, blocked or dead); a runnable one goes
+// to the back of this CPU's queue (another CPU's if its affinity no longer allows this
+// one). A CPU about to wait behind others with nothing queued itself first steals from a
+// queue with two or more waiting, which evens out the queues.
 func schedule() {
+	c := thisCPU()
+	cur := c.Current
+	if cur != 0 && threads[cur].State == stRunnable {
+		if runQ.Len(int(c.ID)) == 0 {
+			if s := runQ.Steal(int(c.ID), 2); s != 0 {
+				enqueue(cur, true)
+				switchTo(uintptr(s))
+				return
+			}
+		}
+		enqueue(cur, true)
+	}
 	next := pickNext()
-	cur := thisCPU().Current
 	if next == cur {
 		threads[cur].State = stRunning
 		return
@@ -72,7 +131,7 @@ func switchTo(next uintptr) {
 	c := thisCPU()
 	cur := c.Current
 	if cur != 0 && threads[cur].State == stRunning {
-		threads[cur].State = stRunnable
+		bug("switchTo: the current thread's state was not set") // it would be lost
 	}
 	save := &c.IdleSP
 	if cur != 0 {
@@ -106,7 +165,7 @@ func setKernelStack(c *percpu, lo, hi uintptr) {
 	g[2] = lo + 1024
 }
 
-// yield puts the current thread at the back of the queue.
+// yield puts the current thread at the back of this CPU's queue.
 func yield() {
 	threads[thisCPU().Current].State = stRunnable
 	schedule()
@@ -141,33 +200,20 @@ func wake(t *thread, why uint32) {
 	t.State = stRunnable
 	t.Woke = why
 	schedChanged()
-	kickIdleCPU(t)
+	enqueue(threadIndex(t), false)
 }
 
-// kickIdleCPU makes sure a CPU that t may run on will look at the run queue soon: a halted
-// one gets the wake-up IPI. If none is halted and this CPU may not run t, a busy one that
-// may gets the IPI too: on its way back to the application it arms its time-slice timer,
-// since a thread now waits for it (otherwise a thread pinned to a busy CPU could wait
-// until that CPU happened to enter the kernel).
+// kickIdleCPU is called when t's affinity changed: if t waits in the queue of a CPU it
+// may no longer run on, it moves to one it may (and that CPU is woken). A running thread
+// moves when it next gives up its CPU; a blocked one when it wakes.
 func kickIdleCPU(t *thread) {
-	me := thisCPU().ID
-	busy := -1
-	for i := 0; i < numCPU; i++ {
-		c := &cpus[i]
-		if c.ID == me || c.Online == 0 || t.Affinity&(1<<c.ID) == 0 {
-			continue
-		}
-		if c.Halted != 0 {
-			c.Halted = 0
-			sendIPI(c, vecWakeIPI)
-			return
-		}
-		if busy < 0 {
-			busy = i
-		}
-	}
-	if busy >= 0 && t.Affinity&(1<<me) == 0 {
-		sendIPI(&cpus[busy], vecWakeIPI)
+	i := threadIndex(t)
+	if cpu, ok := runQ.On(int(i)); ok && t.Affinity&(1<<cpu) == 0 {
+		runQ.Remove(int(i))
+		enqueue(i, false)
+	} else if ok {
+		runQ.Remove(int(i)) // same queue, new mask for Steal (it goes to the back)
+		runQ.Push(cpu, int(i), t.Affinity)
 	}
 }
 

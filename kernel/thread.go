@@ -51,7 +51,7 @@ const (
 type thread struct {
 	State    uint32
 	TID      int32
-	CPU      uint32  // the CPU it runs on, while stRunning
+	CPU      uint32  // the CPU it runs on while stRunning, else the one it last ran on
 	Affinity uint64  // CPUs it may run on (sched_setaffinity); bit i = CPU i
 	SavedSP  uintptr // kernel SP saved by swtch while not running
 	FS       uintptr // the thread's FS base (TLS)
@@ -112,6 +112,21 @@ func allocThread() (uintptr, bool) {
 // newThread makes slot i runnable with a copy of tf as its saved application state, so
 // that its first switch-in lands in forkReturn and returns to the application from there.
 func newThread(i uintptr, tf *TrapFrame, fpu uintptr) *thread {
+	t := initThread(i, tf, fpu)
+	startThread(i)
+	return t
+}
+
+// startThread makes the new thread in slot i runnable: it joins a run queue.
+func startThread(i uintptr) {
+	threads[i].State = stRunnable
+	schedChanged()
+	enqueue(i, false)
+}
+
+// initThread fills in slot i as newThread does, but leaves it stFree: the caller finishes
+// it and calls startThread.
+func initThread(i uintptr, tf *TrapFrame, fpu uintptr) *thread {
 	t := &threads[i]
 	*t = thread{}
 	t.TID = nextTID
@@ -130,9 +145,8 @@ func newThread(i uintptr, tf *TrapFrame, fpu uintptr) *thread {
 	*(*uintptr)(unsafe.Pointer(sp)) = 0
 	*(*uintptr)(unsafe.Pointer(sp + 8)) = addrForkReturn()
 	t.SavedSP = sp
-	t.Affinity = ^uint64(0) // every CPU; clone copies the parent's
-	t.State = stRunnable
-	schedChanged()
+	t.Affinity = ^uint64(0)      // every CPU; clone copies the parent's
+	t.CPU = uint32(thisCPU().ID) // where it "last ran", for placement: its creator's CPU
 	return t
 }
 
@@ -174,7 +188,7 @@ func sysClone(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if tf.RSI != 0 {
 		child.RSP = tf.RSI
 	}
-	c := newThread(i, &child, thisCPU().KStackTop)
+	c := initThread(i, &child, thisCPU().KStackTop)
 	liveThreads++
 	c.FS = t.FS
 	if flags&linux.CLONE_SETTLS != 0 {
@@ -182,7 +196,7 @@ func sysClone(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	}
 	c.SigMask = t.SigMask
 	c.Affinity = t.Affinity
-	kickIdleCPU(c)
+	startThread(i)
 	if flags&linux.CLONE_PARENT_SETTID != 0 && tf.RDX != 0 {
 		*(*int32)(unsafe.Pointer(uintptr(tf.RDX))) = c.TID
 	}
