@@ -31,6 +31,7 @@ var netSysTable = [unet.SysLast - unet.SysFirst + 1]sysEntry{
 	unet.SysUpdate - unet.SysFirst:   {"unigo_net_update", sysNetUpdate, supFull, "netstack service: connection state"},
 	unet.SysAccepted - unet.SysFirst: {"unigo_net_accepted", sysNetAccepted, supFull, "netstack service: queue a new connection"},
 	unet.SysFree - unet.SysFirst:     {"unigo_net_free", sysNetFree, supFull, "netstack service: release a closed socket"},
+	unet.SysCmdline - unet.SysFirst:  {"unigo_net_cmdline", sysNetCmdline, supFull, "netstack service: the kernel command line (unigo.ip, gw, dns)"},
 }
 
 // netSyscallEntry returns the private call for nr, or nil.
@@ -364,6 +365,26 @@ func sysNetFree(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	}
 	sockFree(&socks[si])
 	return 0, 0
+}
+
+// sysNetCmdline: unigo_net_cmdline(ctl, buf, cap) copies up to cap bytes of the kernel
+// command line to buf and returns its whole length. The service reads unigo.ip, unigo.gw
+// and unigo.dns there (procfs has no /proc/cmdline).
+func sysNetCmdline(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	if err := checkCtl(tf.RDI); err != 0 {
+		return 0, err
+	}
+	n := uintptr(cmdlineLen)
+	if c := uintptr(tf.RDX); n > c {
+		n = c
+	}
+	if n > 0 {
+		if tf.RSI == 0 {
+			return 0, linux.EFAULT
+		}
+		copyBytes(uintptr(tf.RSI), uintptr(unsafe.Pointer(&cmdline[0])), n)
+	}
+	return uintptr(cmdlineLen), 0
 }
 
 // sysNetEINVAL is splice(2): EINVAL says "not for these descriptors", and Go's io.Copy

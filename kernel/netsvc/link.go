@@ -42,14 +42,16 @@ var link struct {
 	txIov []syscall.Iovec
 }
 
-// readCmdline returns the kernel options (key=value tokens of /proc/cmdline).
+// readCmdline returns the kernel options (key=value tokens of the kernel command line,
+// which the kernel gives the service through unigo_net_cmdline).
 func readCmdline() map[string]string {
 	m := map[string]string{}
-	b, err := os.ReadFile("/proc/cmdline")
+	line, err := kernelCmdline()
 	if err != nil {
+		fmt.Fprintln(os.Stderr, "unigo: netsvc: kernel command line:", err)
 		return m
 	}
-	for _, tok := range strings.Fields(string(b)) {
+	for _, tok := range strings.Fields(line) {
 		k, v, _ := strings.Cut(tok, "=")
 		m[k] = v
 		if v == "" {

@@ -24,6 +24,16 @@ func netOpen() (uintptr, error) {
 	return fd, rawErr(e)
 }
 
+// kernelCmdline returns the kernel command line.
+func kernelCmdline() (string, error) {
+	buf := make([]byte, 8192)
+	n, _, e := syscall.RawSyscall(unet.SysCmdline, ctlFD, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
+	if e != 0 {
+		return "", e
+	}
+	return string(buf[:min(int(n), len(buf))]), nil
+}
+
 func netInfo(in *unet.Info) error {
 	_, _, e := syscall.RawSyscall(unet.SysInfo, ctlFD, uintptr(unsafe.Pointer(in)), 0)
 	return rawErr(e)

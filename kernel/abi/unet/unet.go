@@ -21,8 +21,9 @@ const (
 	SysUpdate   = 1006 // unigo_net_update(ctl, id, *Update)
 	SysAccepted = 1007 // unigo_net_accepted(ctl, listener id, *Update) -> id of the new connected socket
 	SysFree     = 1008 // unigo_net_free(ctl, id): the service is done with a closed socket
+	SysCmdline  = 1009 // unigo_net_cmdline(ctl, buf, cap) -> length of the kernel command line (copies up to cap bytes)
 	SysFirst    = SysOpen
-	SysLast     = SysFree
+	SysLast     = SysCmdline
 )
 
 // Work bits: what the service should do for a socket.
