@@ -6,14 +6,17 @@
 //	/dev   the device directory: null, zero, full, random, urandom, console, tty, and
 //	       stdin/stdout/stderr as symlinks to /proc/self/fd/0-2
 //	/proc  procfs: generated at read time from the kernel's state (procfs/doc.go)
+//	...    ext2: persistent volumes on block devices, mounted by MountExt2 (ext2/doc.go)
 //
 // Layers, bottom up; each is one concept:
 //
 //	tarfs/         the tar root (its own package and host tests)
 //	tmpfs/         the memory file system (its own package and host tests)
+//	ext2/          the on-disk file system of persistent volumes, with its buffer cache
 //	procfs/        /proc's tree and text formatting; the kernel supplies the contents
 //	devfs.go       the device directory: a constant table, no state
 //	mount.go       Node (mount index + inode), the mount table, Setup, Statfs
+//	ext2vol.go     MountExt2, Sync/SyncAll, and how an ext2 Node carries its file type
 //	lookup.go      Lookup and LookupParent: ".", "..", symlinks (40 at most) and mount
 //	               crossings in both directions, with Linux's errnos
 //	node.go        what open files need, dispatched on the mount's kind: Stat, ReadAt,
@@ -33,6 +36,10 @@
 // device reads and writes in kernel/devfile.go; /proc's contents in kernel/sys_fs_proc.go.
 //
 // Rules from docs/design.md: imports only kernel/...; no allocation; no pointer-typed
-// globals (the mount table holds names as bytes). Calls are atomic: kernel code runs with
-// interrupts disabled and nothing here blocks. Bugs panic; bad input returns an errno.
+// globals (the mount table holds names as bytes). Calls on the memory file systems are
+// atomic: kernel code runs with interrupts disabled and nothing there blocks. Calls on
+// an ext2 volume may sleep on the disk, and other threads run meanwhile (each volume's
+// operations are serialized by its Disk lock); so names and symlink targets read from a
+// volume are used at once or copied, never held across another call (Path, walk).
+// Bugs panic; bad input returns an errno.
 package fs

@@ -35,9 +35,9 @@ func setup(t *testing.T) Env {
 	}
 	w.Close()
 	archive = buf.Bytes()
-	ram := mmtest.NewRAM(0, 4<<20)
+	ram := mmtest.NewRAM(0, 16<<20)
 	f := new(mm.Frames)
-	f.AddRange(0, 4<<20)
+	f.AddRange(0, 16<<20)
 	f.Init(ram)
 	e := Env{Env: tmpfs.Env{Frames: f, Mem: ram, Now: now}, Proc: fakeProc{}}
 	if err := Setup(e, uintptr(unsafe.Pointer(&archive[0])), uint64(len(archive)), "/tmp", 1<<20); err != 0 {

@@ -2,6 +2,7 @@ package fs
 
 import (
 	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/fs/ext2"
 	"github.com/unigo-os/unigo/kernel/fs/procfs"
 	"github.com/unigo-os/unigo/kernel/fs/tarfs"
 	"github.com/unigo-os/unigo/kernel/fs/tmpfs"
@@ -27,13 +28,26 @@ func Lookup(e Env, start Node, path string, follow bool) (Node, linux.Errno) {
 	if len(path) >= maxPath {
 		return Node{}, linux.ENAMETOOLONG
 	}
-	links := 0
-	return walk(e, start, path, follow, &links)
+	var w walker
+	n, err := w.walk(e, start, path, follow)
+	if w.buf != 0 {
+		e.Frames.Free(w.buf, e.Mem)
+	}
+	return n, err
 }
 
-// walk is Lookup's loop; a symlink recurses on its target from the link's directory, and
-// links counts the symlinks followed so far across all levels.
-func walk(e Env, cur Node, path string, follow bool, links *int) (Node, linux.Errno) {
+// walker is one Lookup's state: the symlinks followed so far, and the frame holding the
+// path left to resolve once a symlink has been met (0 until then).
+type walker struct {
+	links int
+	buf   uint64
+}
+
+// walk is Lookup's loop. A symlink's target replaces it in the path: the rest of the
+// path moves to the end of the walker's frame and the target goes just before it, so
+// the walk goes on from the link's directory with no recursion, and holds no view of a
+// target that a disk read could move (ext2's live in the buffer cache).
+func (w *walker) walk(e Env, cur Node, path string, follow bool) (Node, linux.Errno) {
 	if len(path) == 0 {
 		return Node{}, linux.ENOENT
 	}
@@ -61,20 +75,57 @@ func walk(e Env, cur Node, path string, follow bool, links *int) (Node, linux.Er
 		}
 		last := onlySlashes(rest)
 		if IsSymlink(next) && (!last || follow || len(rest) > 0) {
-			*links++
-			if *links > maxSymlinks {
+			w.links++
+			if w.links > maxSymlinks {
 				return Node{}, linux.ELOOP
 			}
-			target, _ := readlink(e, next)
-			if next, err = walk(e, cur, target, true, links); err != 0 {
+			if path, err = w.splice(e, next, rest); err != 0 {
 				return Node{}, err
 			}
+			if path[0] == '/' {
+				cur = RootNode
+			}
+			continue // from the link's directory; the target's last part is followed
 		}
 		if last && len(rest) > 0 && !IsDir(next) {
 			return Node{}, linux.ENOTDIR // "file/"
 		}
 		cur, path = next, rest
 	}
+}
+
+// splice returns link's target followed by rest, built at the end of the walker's
+// frame (where rest may already lie). ENOENT for an empty target, ENAMETOOLONG when the
+// two do not fit PATH_MAX, ENOMEM without a frame.
+func (w *walker) splice(e Env, link Node, rest string) (string, linux.Errno) {
+	if w.buf == 0 {
+		pa, ok := e.Frames.Alloc(e.Mem)
+		if !ok {
+			return "", linux.ENOMEM
+		}
+		w.buf = pa
+	}
+	b := frameBytes(e, w.buf)[:maxPath]
+	r := len(rest)
+	copy(b[maxPath-r:], rest) // a move within b when rest came from an earlier splice
+	var n int
+	if kindOf(link) == kindExt2 {
+		var err linux.Errno
+		if n, err = ext2.Readlink(ext2Env(e), volOf(link), ext2Ino(link), b[:maxPath-r]); err != 0 {
+			return "", err
+		}
+	} else {
+		target, _ := readlink(e, link)
+		if len(target) > maxPath-r {
+			return "", linux.ENAMETOOLONG
+		}
+		n = copy(b, target)
+	}
+	if n == 0 {
+		return "", linux.ENOENT
+	}
+	copy(b[maxPath-r-n:], b[:n])
+	return view(b[maxPath-r-n:]), 0
 }
 
 // step resolves one component name in directory dir.
@@ -106,6 +157,12 @@ func parent(e Env, dir Node) Node {
 		return Node{dir.Mnt, int32(tmpfs.Parent(tmpfs.Ino(dir.Ino)))}
 	case kindProc:
 		return Node{dir.Mnt, int32(procfs.Parent(procfs.Ino(dir.Ino)))}
+	case kindExt2:
+		p, err := ext2.Parent(ext2Env(e), volOf(dir), ext2Ino(dir))
+		if err != 0 {
+			return Node{dir.Mnt, 0} // a disk error: the volume's root, to end any walk up
+		}
+		return ext2Node(dir.Mnt, p, linux.S_IFDIR)
 	}
 	return Node{dir.Mnt, 0} // the device directory is flat
 }
@@ -133,6 +190,12 @@ func child(e Env, dir Node, name string) (Node, linux.Errno) {
 		var p procfs.Ino
 		p, err = procfs.Lookup(e.Proc, procfs.Ino(dir.Ino), name)
 		i = int32(p)
+	case kindExt2:
+		x, mode, err := ext2.Lookup(ext2Env(e), volOf(dir), ext2Ino(dir), name)
+		if err != 0 {
+			return Node{}, err
+		}
+		return ext2Node(dir.Mnt, x, mode), 0
 	}
 	if err != 0 {
 		return Node{}, err

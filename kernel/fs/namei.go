@@ -2,6 +2,7 @@ package fs
 
 import (
 	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/fs/ext2"
 	"github.com/unigo-os/unigo/kernel/fs/tmpfs"
 )
 
@@ -11,13 +12,18 @@ import (
 // callers with the errno each system call gives.
 
 // Create makes a regular file (typ S_IFREG) or directory (S_IFDIR) called name in dir
-// with permission bits perm, owned by uid/gid.
+// with permission bits perm, owned by uid/gid. ext2 volumes also take S_IFIFO and
+// S_IFSOCK.
 func Create(e Env, dir Node, name string, typ, perm, uid, gid uint32) (Node, linux.Errno) {
 	if _, err := child(e, dir, name); err == 0 {
 		return Node{}, linux.EEXIST
 	}
 	if ReadOnly(dir) {
 		return Node{}, linux.EROFS
+	}
+	if kindOf(dir) == kindExt2 {
+		i, err := ext2.Create(ext2Env(e), volOf(dir), ext2Ino(dir), name, typ, perm, uid, gid)
+		return ext2Node(dir.Mnt, i, typ), err
 	}
 	i, err := tmpfs.Create(e.Env, tmpfs.Ino(dir.Ino), name, typ, perm, uid, gid)
 	return Node{dir.Mnt, int32(i)}, err
@@ -30,6 +36,10 @@ func Symlink(e Env, dir Node, name, target string, uid, gid uint32) linux.Errno 
 	}
 	if ReadOnly(dir) {
 		return linux.EROFS
+	}
+	if kindOf(dir) == kindExt2 {
+		_, err := ext2.Symlink(ext2Env(e), volOf(dir), ext2Ino(dir), name, target, uid, gid)
+		return err
 	}
 	_, err := tmpfs.Symlink(e.Env, tmpfs.Ino(dir.Ino), name, target, uid, gid)
 	return err
@@ -46,6 +56,9 @@ func Link(e Env, old Node, dir Node, name string) linux.Errno {
 	if ReadOnly(dir) {
 		return linux.EROFS
 	}
+	if kindOf(dir) == kindExt2 {
+		return ext2.Link(ext2Env(e), volOf(dir), ext2Ino(dir), name, ext2Ino(old))
+	}
 	return tmpfs.Link(e.Env, tmpfs.Ino(dir.Ino), name, tmpfs.Ino(old.Ino))
 }
 
@@ -57,6 +70,9 @@ func Unlink(e Env, dir Node, name string) linux.Errno {
 	if ReadOnly(dir) {
 		return linux.EROFS
 	}
+	if kindOf(dir) == kindExt2 {
+		return ext2.Unlink(ext2Env(e), volOf(dir), ext2Ino(dir), name)
+	}
 	return tmpfs.Unlink(e.Env, tmpfs.Ino(dir.Ino), name)
 }
 
@@ -67,6 +83,9 @@ func Rmdir(e Env, dir Node, name string) linux.Errno {
 	}
 	if ReadOnly(dir) {
 		return linux.EROFS
+	}
+	if kindOf(dir) == kindExt2 {
+		return ext2.Rmdir(ext2Env(e), volOf(dir), ext2Ino(dir), name)
 	}
 	return tmpfs.Rmdir(e.Env, tmpfs.Ino(dir.Ino), name)
 }
@@ -83,6 +102,9 @@ func Rename(e Env, od Node, oname string, nd Node, nname string, flags uint32) l
 	if ReadOnly(od) {
 		return linux.EROFS
 	}
+	if kindOf(od) == kindExt2 {
+		return ext2.Rename(ext2Env(e), volOf(od), ext2Ino(od), oname, ext2Ino(nd), nname, flags)
+	}
 	return tmpfs.Rename(e.Env, tmpfs.Ino(od.Ino), oname, tmpfs.Ino(nd.Ino), nname, flags)
 }
 
@@ -90,6 +112,9 @@ func Rename(e Env, od Node, oname string, nd Node, nname string, flags uint32) l
 func Chmod(e Env, n Node, perm uint32) linux.Errno {
 	if ReadOnly(n) {
 		return linux.EROFS
+	}
+	if kindOf(n) == kindExt2 {
+		return ext2.SetPerm(ext2Env(e), volOf(n), ext2Ino(n), perm)
 	}
 	tmpfs.SetPerm(e.Env, tmpfs.Ino(n.Ino), perm)
 	return 0
@@ -100,6 +125,9 @@ func Chown(e Env, n Node, uid, gid int32) linux.Errno {
 	if ReadOnly(n) {
 		return linux.EROFS
 	}
+	if kindOf(n) == kindExt2 {
+		return ext2.SetOwner(ext2Env(e), volOf(n), ext2Ino(n), uid, gid)
+	}
 	tmpfs.SetOwner(e.Env, tmpfs.Ino(n.Ino), uid, gid)
 	return 0
 }
@@ -108,6 +136,9 @@ func Chown(e Env, n Node, uid, gid int32) linux.Errno {
 func SetTimes(e Env, n Node, atime, mtime tmpfs.Time, setA, setM bool) linux.Errno {
 	if ReadOnly(n) {
 		return linux.EROFS
+	}
+	if kindOf(n) == kindExt2 {
+		return ext2.SetTimes(ext2Env(e), volOf(n), ext2Ino(n), ext2.Time(atime), ext2.Time(mtime), setA, setM)
 	}
 	tmpfs.SetTimes(e.Env, tmpfs.Ino(n.Ino), atime, mtime, setA, setM)
 	return 0

@@ -2,6 +2,7 @@ package fs
 
 import (
 	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/fs/ext2"
 	"github.com/unigo-os/unigo/kernel/fs/procfs"
 	"github.com/unigo-os/unigo/kernel/fs/tarfs"
 	"github.com/unigo-os/unigo/kernel/fs/tmpfs"
@@ -41,6 +42,9 @@ func Stat(e Env, n Node) Attr {
 	case kindProc:
 		t := procfs.Stat(procfs.Ino(n.Ino))
 		a = Attr{Ino: t.Ino, Mode: t.Mode, Nlink: t.Nlink, Atime: mountTime, Mtime: mountTime, Ctime: mountTime, Btime: mountTime}
+	case kindExt2:
+		t, _ := ext2.Stat(ext2Env(e), volOf(n), ext2Ino(n)) // EIO: the number alone
+		a = ext2Attr(t)
 	}
 	a.Dev = uint64(n.Mnt) + 1
 	return a
@@ -55,6 +59,8 @@ func IsDir(n Node) bool {
 		return tmpfs.IsDir(tmpfs.Ino(n.Ino))
 	case kindProc:
 		return procfs.IsDir(procfs.Ino(n.Ino))
+	case kindExt2:
+		return ext2Type(n) == linux.S_IFDIR
 	}
 	return n.Ino == 0
 }
@@ -68,6 +74,8 @@ func IsSymlink(n Node) bool {
 		return tmpfs.IsSymlink(tmpfs.Ino(n.Ino))
 	case kindProc:
 		return procfs.IsSymlink(procfs.Ino(n.Ino))
+	case kindExt2:
+		return ext2Type(n) == linux.S_IFLNK
 	}
 	return n.Ino != 0 && devices[n.Ino-1].Target != ""
 }
@@ -77,6 +85,9 @@ func IsRegular(n Node) bool { return Type(n) == linux.S_IFREG }
 
 // Type is n's S_IF* bits alone, without the cost of a full Stat.
 func Type(n Node) uint32 {
+	if kindOf(n) == kindExt2 {
+		return ext2Type(n) // FIFOs, sockets and devices too
+	}
 	switch {
 	case IsDir(n):
 		return linux.S_IFDIR
@@ -98,6 +109,8 @@ func ReadAt(e Env, n Node, off uint64, buf []byte) (int, linux.Errno) {
 		return tmpfs.ReadAt(e.Env, tmpfs.Ino(n.Ino), off, buf)
 	case kindProc:
 		return procfs.ReadAt(e.Proc, procfs.Ino(n.Ino), off, buf)
+	case kindExt2:
+		return ext2.ReadAt(ext2Env(e), volOf(n), ext2Ino(n), off, buf)
 	}
 	if n.Ino == 0 {
 		return 0, linux.EISDIR
@@ -105,11 +118,14 @@ func ReadAt(e Env, n Node, off uint64, buf []byte) (int, linux.Errno) {
 	return 0, linux.EINVAL // devices are read by their file kind, not here
 }
 
-// WriteAt writes buf into regular file n at off: tmpfs's WriteAt (short writes at
-// ENOSPC); EROFS on read-only mounts.
+// WriteAt writes buf into regular file n at off: the file system's WriteAt (short
+// writes at ENOSPC); EROFS on read-only mounts.
 func WriteAt(e Env, n Node, off uint64, buf []byte) (int, linux.Errno) {
 	if ReadOnly(n) {
 		return 0, linux.EROFS
+	}
+	if kindOf(n) == kindExt2 {
+		return ext2.WriteAt(ext2Env(e), volOf(n), ext2Ino(n), off, buf)
 	}
 	return tmpfs.WriteAt(e.Env, tmpfs.Ino(n.Ino), off, buf)
 }
@@ -122,14 +138,20 @@ func Truncate(e Env, n Node, size uint64) linux.Errno {
 		}
 		return linux.EROFS
 	}
+	if kindOf(n) == kindExt2 {
+		return ext2.Truncate(ext2Env(e), volOf(n), ext2Ino(n), size)
+	}
 	return tmpfs.Truncate(e.Env, tmpfs.Ino(n.Ino), size)
 }
 
 // NextData is lseek's SEEK_DATA (hole false) and SEEK_HOLE (hole true) for regular
 // file n; ENXIO at or past the end.
 func NextData(e Env, n Node, off uint64, hole bool) (uint64, linux.Errno) {
-	if kindOf(n) == kindTmpfs {
+	switch kindOf(n) {
+	case kindTmpfs:
 		return tmpfs.NextData(e.Env, tmpfs.Ino(n.Ino), off, hole)
+	case kindExt2:
+		return ext2.NextData(ext2Env(e), volOf(n), ext2Ino(n), off, hole)
 	}
 	size := Stat(e, n).Size // the archive has no holes
 	if off >= size {
@@ -141,8 +163,9 @@ func NextData(e Env, n Node, off uint64, hole bool) (uint64, linux.Errno) {
 	return off, 0
 }
 
-// Readlink returns symlink n's target (valid until the link is removed); EINVAL if n is
-// not a symlink.
+// Readlink returns symlink n's target; EINVAL if n is not a symlink. The target is valid
+// until the link is removed; on an ext2 volume, until 16 more ext2 links have been read
+// (ext2Readlink).
 func Readlink(e Env, n Node) (string, linux.Errno) { return readlink(e, n) }
 
 func readlink(e Env, n Node) (string, linux.Errno) {
@@ -153,6 +176,8 @@ func readlink(e Env, n Node) (string, linux.Errno) {
 		return tmpfs.Readlink(e.Env, tmpfs.Ino(n.Ino))
 	case kindProc:
 		return procfs.Readlink(e.Proc, procfs.Ino(n.Ino))
+	case kindExt2:
+		return ext2Readlink(e, n)
 	}
 	if !IsSymlink(n) {
 		return "", linux.EINVAL
@@ -169,7 +194,10 @@ const mountCookie = 1 << 40
 // in dir that it does not list itself.
 func ReadDir(e Env, dir Node, cookie uint64) (d Dirent, ok bool) {
 	if cookie < mountCookie {
-		dotdot := Stat(e, parent(e, dir)).Ino
+		var dotdot uint64
+		if cookie <= 1 { // only ".." reports it
+			dotdot = Stat(e, parent(e, dir)).Ino
+		}
 		switch kindOf(dir) {
 		case kindTar:
 			var t tarfs.Dirent
@@ -187,6 +215,11 @@ func ReadDir(e Env, dir Node, cookie uint64) (d Dirent, ok bool) {
 			var p procfs.Dirent
 			if p, ok = procfs.ReadDir(e.Proc, procfs.Ino(dir.Ino), cookie, dotdot); ok {
 				d = Dirent{Name: p.Name, Ino: p.Ino, Type: p.Type, Next: p.Next}
+			}
+		case kindExt2:
+			var x ext2.Dirent
+			if x, ok = ext2.ReadDir(ext2Env(e), volOf(dir), ext2Ino(dir), cookie, uint64(ext2Ino(dir)), dotdot); ok {
+				d = Dirent{Name: x.Name, Ino: x.Ino, Type: x.Type, Next: x.Next}
 			}
 		}
 		if ok {
@@ -220,6 +253,9 @@ func listed(e Env, dir Node, name string) bool {
 	case kindProc:
 		_, err := procfs.Lookup(e.Proc, procfs.Ino(dir.Ino), name)
 		return err == 0
+	case kindExt2:
+		_, _, err := ext2.Lookup(ext2Env(e), volOf(dir), ext2Ino(dir), name)
+		return err == 0
 	}
 	_, err := devLookup(name)
 	return err == 0
@@ -239,50 +275,65 @@ func name(e Env, n Node) (s string, ok bool) {
 		return s, s != ""
 	case kindProc:
 		return procfs.Name(procfs.Ino(n.Ino)), true
+	case kindExt2:
+		s = ext2.NameOf(ext2Env(e), volOf(n), ext2Ino(n)) // a view: use it at once
+		return s, s != ""
 	}
 	return "", false // the device directory has no subdirectories
 }
 
 // Path writes the absolute path of directory n (no NUL) into buf and returns its length:
-// ERANGE if buf is too small, ENOENT if n has been removed (getcwd's errors).
+// ERANGE if buf is too small, ENOENT if n has been removed (getcwd's errors). The names
+// are written right to left as they are found, each at once: an ext2 name is a view
+// that the next disk read may move.
 func Path(e Env, n Node, buf []byte) (int, linux.Errno) {
-	size := 0
+	end, tooLong := len(buf), false
 	for c := n; c != RootNode; c = parent(e, c) {
 		s, ok := name(e, c)
 		if !ok {
 			return 0, linux.ENOENT
 		}
-		size += 1 + len(s)
-	}
-	if size == 0 {
-		size = 1 // "/"
-	}
-	if size > len(buf) {
-		return 0, linux.ERANGE
-	}
-	buf[0] = '/'
-	end := size
-	for c := n; c != RootNode; c = parent(e, c) {
-		s, _ := name(e, c)
+		if tooLong || end < len(s)+1 {
+			tooLong = true // go on: ENOENT comes first
+			continue
+		}
 		end -= len(s)
 		copy(buf[end:], s)
 		end--
 		buf[end] = '/'
 	}
-	return size, 0
+	if end == len(buf) { // "/"
+		if end == 0 {
+			tooLong = true
+		} else {
+			end--
+			buf[end] = '/'
+		}
+	}
+	if tooLong {
+		return 0, linux.ERANGE
+	}
+	copy(buf, buf[end:])
+	return len(buf) - end, 0
 }
 
 // Ref records a holder of n (an open file, the current directory): a tmpfs file removed
 // meanwhile lives until the matching Release.
 func Ref(n Node) {
-	if kindOf(n) == kindTmpfs {
+	switch kindOf(n) {
+	case kindTmpfs:
 		tmpfs.Ref(tmpfs.Ino(n.Ino))
+	case kindExt2:
+		ext2.Ref(volOf(n), ext2Ino(n))
 	}
 }
 
 // Release drops a holder taken by Ref.
 func Release(e Env, n Node) {
-	if kindOf(n) == kindTmpfs {
+	switch kindOf(n) {
+	case kindTmpfs:
 		tmpfs.Release(e.Env, tmpfs.Ino(n.Ino))
+	case kindExt2:
+		ext2.Release(ext2Env(e), volOf(n), ext2Ino(n)) // EIO: nothing more to do
 	}
 }

@@ -23,6 +23,10 @@ func WriteMounts(e Env, w *procfs.Writer) {
 			w.Str("devtmpfs ")
 		case kindProc:
 			w.Str("proc ")
+		case kindExt2:
+			w.Str("/dev/vd")
+			w.Byte('a' + mounts[m].Vol)
+			w.Byte(' ')
 		}
 		writeDirPath(e, Node{uint8(m), 0}, w)
 		switch mounts[m].Kind {
@@ -36,6 +40,12 @@ func WriteMounts(e Env, w *procfs.Writer) {
 			w.Str(" devtmpfs rw,nosuid 0 0\n")
 		case kindProc:
 			w.Str(" proc ro,nosuid,nodev,noexec 0 0\n")
+		case kindExt2:
+			if ReadOnly(Node{uint8(m), 0}) {
+				w.Str(" ext2 ro 0 0\n")
+			} else {
+				w.Str(" ext2 rw 0 0\n")
+			}
 		}
 	}
 }
@@ -61,6 +71,8 @@ func WritePath(e Env, n Node, w *procfs.Writer) bool {
 		dir, nm = Node{n.Mnt, 0}, devices[n.Ino-1].Name
 	case kindProc:
 		dir, nm = Node{n.Mnt, int32(procfs.Parent(procfs.Ino(n.Ino)))}, procfs.Name(procfs.Ino(n.Ino))
+	case kindExt2:
+		return false // a file records no directory, and a volume is too big to search
 	}
 	if !writeDirPath(e, dir, w) {
 		return false
@@ -73,21 +85,21 @@ func WritePath(e Env, n Node, w *procfs.Writer) bool {
 }
 
 // writeDirPath writes directory n's absolute path, walking up by recursion (one small
-// frame per level) so that no path buffer is needed.
+// frame per level) so that no path buffer is needed. n's own name is asked for last and
+// written at once: an ext2 name is a view that the parents' disk reads may move.
 func writeDirPath(e Env, n Node, w *procfs.Writer) bool {
 	if n == RootNode {
 		w.Byte('/')
 		return true
 	}
-	p := parent(e, n)
-	s, ok := name(e, n)
-	if !ok {
-		return false
-	}
-	if p != RootNode {
+	if p := parent(e, n); p != RootNode {
 		if !writeDirPath(e, p, w) {
 			return false
 		}
+	}
+	s, ok := name(e, n)
+	if !ok {
+		return false
 	}
 	w.Byte('/')
 	w.Str(s)

@@ -1,0 +1,469 @@
+package ext2
+
+import "github.com/unigo-os/unigo/kernel/abi/linux"
+
+// Directories: each block is a chain of records covering it exactly,
+//
+//	+0 inode (0: unused)  +4 u16 record length  +6 u8 name length  +7 u8 file type  +8 name
+//
+// with record lengths a multiple of 4. An entry is added in the first record with room
+// (splitting it) or in a new block at the end; a removed entry is merged into the one
+// before it in its block (or just zeroed when it is the first). Directories never
+// shrink, as on Linux. An htree (dir_index) directory is read the same way, which is
+// valid: its index blocks look like empty records. The first change clears its index
+// flag, so no stale index is left behind.
+
+// entryLen checks the record at off of directory block b and returns its length and
+// name length; ok is false for a corrupt record.
+func (v *volume) entryLen(b []byte, off int) (rec, nameLen int, ok bool) {
+	if off+deName > len(b) {
+		return 0, 0, false
+	}
+	rec, nameLen = int(le16(b, off+deRecLen)), int(b[off+deNameLen])
+	if rec < deName || rec%4 != 0 || off+rec > len(b) || (le32(b, off) != 0 && deName+nameLen > rec) {
+		return 0, 0, false
+	}
+	return rec, nameLen, true
+}
+
+// entryName returns the name of the record at off (a view of the buffer).
+func entryName(b []byte, off, nameLen int) string { return view(b[off+deName : off+deName+nameLen]) }
+
+// dirBlock returns the buffer of logical block lb of directory d, or noBuf for a hole.
+func (v *volume) dirBlock(e Env, vol int, d *inode, lb uint64) (int32, linux.Errno) {
+	blk, _, err := v.bmap(e, vol, d, lb)
+	if err != 0 || blk == 0 {
+		return noBuf, err
+	}
+	return v.get(e, vol, blk)
+}
+
+// dirFind finds name in directory d: its inode, file type and byte position.
+func (v *volume) dirFind(e Env, vol int, d *inode, name string) (ino Ino, ft uint8, pos uint64, err linux.Errno) {
+	nb := d.size() >> v.Shift
+	for lb := uint64(0); lb < nb; lb++ {
+		i, err := v.dirBlock(e, vol, d, lb)
+		if err != 0 {
+			return 0, 0, 0, err
+		}
+		if i == noBuf {
+			continue
+		}
+		b := v.bytes(e, i)
+		for off := 0; off < len(b); {
+			rec, nl, ok := v.entryLen(b, off)
+			if !ok {
+				return 0, 0, 0, linux.EIO
+			}
+			if in := le32(b, off); in != 0 && nl == len(name) && entryName(b, off, nl) == name {
+				return in, b[off+deType], lb<<v.Shift + uint64(off), 0
+			}
+			off += rec
+		}
+	}
+	return 0, 0, 0, linux.ENOENT
+}
+
+// fileType is the directory-entry type for mode (0 without the filetype feature).
+func (v *volume) fileType(mode uint32) uint8 {
+	if !v.Filetype {
+		return ftUnknown
+	}
+	switch mode & linux.S_IFMT {
+	case linux.S_IFREG:
+		return ftReg
+	case linux.S_IFDIR:
+		return ftDir
+	case linux.S_IFCHR:
+		return ftChr
+	case linux.S_IFBLK:
+		return ftBlk
+	case linux.S_IFIFO:
+		return ftFifo
+	case linux.S_IFSOCK:
+		return ftSock
+	case linux.S_IFLNK:
+		return ftSymlink
+	}
+	return ftUnknown
+}
+
+// putEntry writes a record at off of b.
+func putEntry(b []byte, off, rec int, name string, ino Ino, ft uint8) {
+	put32(b, off+deInode, ino)
+	put16(b, off+deRecLen, uint32(rec))
+	b[off+deNameLen] = uint8(len(name))
+	b[off+deType] = ft
+	n := copy(b[off+deName:], name)
+	clear(b[off+deName+n : off+recLen(len(name))])
+}
+
+// dirChanged marks directory d modified (times, no index) and writes it back.
+func (v *volume) dirChanged(e Env, vol int, d *inode) linux.Errno {
+	if f := d.flags(); f&flagIndex != 0 {
+		put32(d.Raw[:], inFlags, f&^flagIndex)
+	}
+	d.touch(e.now())
+	return v.writeInode(e, vol, d)
+}
+
+// dirAdd adds name -> ino (of type ft) to directory d and writes d back. ENOSPC when
+// the directory needs a block and none is left: nothing is added then.
+func (v *volume) dirAdd(e Env, vol int, d *inode, name string, ino Ino, ft uint8) linux.Errno {
+	need := recLen(len(name))
+	nb := d.size() >> v.Shift
+	for lb := uint64(0); lb < nb; lb++ {
+		i, err := v.dirBlock(e, vol, d, lb)
+		if err != 0 {
+			return err
+		}
+		if i == noBuf {
+			continue
+		}
+		b := v.bytes(e, i)
+		for off := 0; off < len(b); {
+			rec, nl, ok := v.entryLen(b, off)
+			if !ok {
+				return linux.EIO
+			}
+			used := 0
+			if le32(b, off) != 0 {
+				used = recLen(nl)
+			}
+			if rec-used >= need {
+				if used > 0 {
+					put16(b, off+deRecLen, uint32(used))
+					off, rec = off+used, rec-used
+				}
+				putEntry(b, off, rec, name, ino, ft)
+				v.dirty(i)
+				return v.dirChanged(e, vol, d)
+			}
+			off += rec
+		}
+	}
+	goal := v.goal(e, vol, d, nb)
+	blk, _, err := v.bmapAlloc(e, vol, d, nb, &goal)
+	if err == 0 {
+		var i int32
+		if i, err = v.getNew(e, vol, blk); err == 0 {
+			putEntry(v.bytes(e, i), 0, int(v.BlockSize), name, ino, ft)
+			d.setSize((nb + 1) << v.Shift)
+			return v.dirChanged(e, vol, d)
+		}
+	}
+	v.writeInode(e, vol, d) // index blocks allocated before the failure stay counted
+	return err
+}
+
+// dirRemove removes the entry at pos of directory d and writes d back.
+func (v *volume) dirRemove(e Env, vol int, d *inode, pos uint64) linux.Errno {
+	i, err := v.dirBlock(e, vol, d, pos>>v.Shift)
+	if err != 0 || i == noBuf {
+		return linux.EIO
+	}
+	b := v.bytes(e, i)
+	at := int(pos & uint64(v.BlockSize-1))
+	prev := -1
+	for off := 0; off < at; {
+		rec, _, ok := v.entryLen(b, off)
+		if !ok {
+			return linux.EIO
+		}
+		prev = off
+		off += rec
+	}
+	rec, _, ok := v.entryLen(b, at)
+	if !ok {
+		return linux.EIO
+	}
+	if prev >= 0 {
+		put16(b, prev+deRecLen, le16(b, prev+deRecLen)+uint32(rec))
+	} else {
+		put32(b, at, 0)
+	}
+	v.dirty(i)
+	return v.dirChanged(e, vol, d)
+}
+
+// dirSet points the entry at pos of directory d at ino (type ft) and writes d back.
+func (v *volume) dirSet(e Env, vol int, d *inode, pos uint64, ino Ino, ft uint8) linux.Errno {
+	i, err := v.dirBlock(e, vol, d, pos>>v.Shift)
+	if err != 0 || i == noBuf {
+		return linux.EIO
+	}
+	b := v.bytes(e, i)
+	at := int(pos & uint64(v.BlockSize-1))
+	put32(b, at, ino)
+	b[at+deType] = ft
+	v.dirty(i)
+	return v.dirChanged(e, vol, d)
+}
+
+// dirEmpty reports whether directory d holds nothing but "." and "..".
+func (v *volume) dirEmpty(e Env, vol int, d *inode) (bool, linux.Errno) {
+	nb := d.size() >> v.Shift
+	for lb := uint64(0); lb < nb; lb++ {
+		i, err := v.dirBlock(e, vol, d, lb)
+		if err != 0 {
+			return false, err
+		}
+		if i == noBuf {
+			continue
+		}
+		b := v.bytes(e, i)
+		for off := 0; off < len(b); {
+			rec, nl, ok := v.entryLen(b, off)
+			if !ok {
+				return false, linux.EIO
+			}
+			if le32(b, off) != 0 {
+				if s := entryName(b, off, nl); s != "." && s != ".." {
+					return false, 0
+				}
+			}
+			off += rec
+		}
+	}
+	return true, 0
+}
+
+// dotdot returns the position of directory d's ".." entry and the inode it names.
+func (v *volume) dotdot(e Env, vol int, d *inode) (Ino, uint64, linux.Errno) {
+	i, err := v.dirBlock(e, vol, d, 0)
+	if err != 0 {
+		return 0, 0, err
+	}
+	if i == noBuf {
+		return 0, 0, linux.EIO
+	}
+	b := v.bytes(e, i)
+	for off := 0; off < len(b); {
+		rec, nl, ok := v.entryLen(b, off)
+		if !ok {
+			break
+		}
+		if in := le32(b, off); in != 0 && entryName(b, off, nl) == ".." {
+			return in, uint64(off), 0
+		}
+		off += rec
+	}
+	return 0, 0, linux.EIO
+}
+
+// putDots writes the first block of a new directory: "." and "..".
+func putDots(b []byte, self, parent Ino, ft uint8) {
+	putEntry(b, 0, recLen(1), ".", self, ft)
+	putEntry(b, recLen(1), len(b)-recLen(1), "..", parent, ft)
+}
+
+// Lookup finds name in directory dir and returns its inode and mode. ENOENT if
+// missing, ENOTDIR if dir is not a directory, ENAMETOOLONG past 255 bytes.
+func Lookup(e Env, vol int, dir Ino, name string) (Ino, uint32, linux.Errno) {
+	if len(name) > maxName {
+		return 0, 0, linux.ENAMETOOLONG
+	}
+	e.Disk.Lock(vol)
+	defer e.Disk.Unlock(vol)
+	v := &vols[vol]
+	var d inode
+	if err := v.readInode(e, vol, dir, &d); err != 0 {
+		return 0, 0, err
+	}
+	if !d.isDir() {
+		return 0, 0, linux.ENOTDIR
+	}
+	ino, _, _, err := v.dirFind(e, vol, &d, name)
+	if err != 0 {
+		return 0, 0, err
+	}
+	var n inode
+	if err := v.readInode(e, vol, ino, &n); err != 0 {
+		return 0, 0, err
+	}
+	if n.mode() == 0 {
+		return 0, 0, linux.EIO // an entry naming a free inode
+	}
+	return ino, n.mode(), 0
+}
+
+// Parent returns the directory holding directory dir (its ".."; the root's is itself).
+func Parent(e Env, vol int, dir Ino) (Ino, linux.Errno) {
+	e.Disk.Lock(vol)
+	defer e.Disk.Unlock(vol)
+	v := &vols[vol]
+	var d inode
+	if err := v.readInode(e, vol, dir, &d); err != 0 {
+		return 0, err
+	}
+	p, _, err := v.dotdot(e, vol, &d)
+	return p, err
+}
+
+// NameOf returns the name of directory dir in its parent (for getcwd): a view of the
+// parent's block, valid until the next call into this volume. "" for the root or a
+// removed directory.
+func NameOf(e Env, vol int, dir Ino) string {
+	if dir == Root {
+		return ""
+	}
+	e.Disk.Lock(vol)
+	defer e.Disk.Unlock(vol)
+	v := &vols[vol]
+	var d, p inode
+	if v.readInode(e, vol, dir, &d) != 0 || d.links() == 0 {
+		return ""
+	}
+	pi, _, err := v.dotdot(e, vol, &d)
+	if err != 0 || v.readInode(e, vol, pi, &p) != 0 {
+		return ""
+	}
+	nb := p.size() >> v.Shift
+	for lb := uint64(0); lb < nb; lb++ {
+		i, err := v.dirBlock(e, vol, &p, lb)
+		if err != 0 {
+			return ""
+		}
+		if i == noBuf {
+			continue
+		}
+		b := v.bytes(e, i)
+		for off := 0; off < len(b); {
+			rec, nl, ok := v.entryLen(b, off)
+			if !ok {
+				return ""
+			}
+			if le32(b, off) == dir {
+				if s := entryName(b, off, nl); s != "." && s != ".." {
+					return s
+				}
+			}
+			off += rec
+		}
+	}
+	return ""
+}
+
+// Dirent is one directory entry, as getdents64 reports it.
+type Dirent struct {
+	Name string // a view of the directory's block: copy it before the next call into the volume
+	Ino  uint64
+	Type uint8  // DT_*
+	Next uint64 // the cookie that resumes after this entry (d_off)
+}
+
+// Cookies: 0 is ".", 1 is "..", 2+p resumes at byte p of the directory. An entry that
+// starts before p has been returned, so resuming walks the block's records from its
+// start and skips those: removed entries (merged into the one before) and new ones in
+// the free space of earlier records cannot make it repeat or skip an entry.
+const cookieFirst = 2
+
+// ReadDir returns the entry of directory dir at cookie (0 for the first), or ok=false at
+// the end. "." and ".." are reported with the inode numbers given (the caller knows the
+// mount: a root's ".." is in another file system); the disk's own are skipped.
+func ReadDir(e Env, vol int, dir Ino, cookie uint64, dot, dotdot uint64) (d Dirent, ok bool) {
+	switch cookie {
+	case 0:
+		return Dirent{Name: ".", Ino: dot, Type: linux.DT_DIR, Next: 1}, true
+	case 1:
+		return Dirent{Name: "..", Ino: dotdot, Type: linux.DT_DIR, Next: cookieFirst}, true
+	}
+	e.Disk.Lock(vol)
+	defer e.Disk.Unlock(vol)
+	v := &vols[vol]
+	var n inode
+	if v.readInode(e, vol, dir, &n) != 0 || !n.isDir() {
+		return Dirent{}, false
+	}
+	pos := cookie - cookieFirst
+	nb := n.size() >> v.Shift
+	for lb := pos >> v.Shift; lb < nb; lb++ {
+		i, err := v.dirBlock(e, vol, &n, lb)
+		if err != 0 {
+			return Dirent{}, false
+		}
+		if i == noBuf {
+			continue
+		}
+		b := v.bytes(e, i)
+		for off := 0; off < len(b); {
+			rec, nl, ok := v.entryLen(b, off)
+			if !ok {
+				return Dirent{}, false
+			}
+			at := lb<<v.Shift + uint64(off)
+			in := le32(b, off)
+			if at >= pos && in != 0 {
+				name := entryName(b, off, nl)
+				if name != "." && name != ".." {
+					d = Dirent{Name: name, Ino: uint64(in), Type: dtype(b[off+deType]),
+						Next: cookieFirst + at + uint64(rec)}
+					if d.Type == linux.DT_UNKNOWN {
+						return v.readDirAgain(e, vol, &n, d, lb, off)
+					}
+					return d, true
+				}
+			}
+			off += rec
+		}
+	}
+	return Dirent{}, false
+}
+
+// readDirAgain finds the type of entry d (at off of directory block lb) from its inode,
+// without the filetype feature, then re-reads the block: the name's view moved.
+func (v *volume) readDirAgain(e Env, vol int, dir *inode, d Dirent, lb uint64, off int) (Dirent, bool) {
+	var n inode
+	if v.readInode(e, vol, Ino(d.Ino), &n) != 0 {
+		return Dirent{}, false
+	}
+	d.Type = dtypeOfMode(n.mode())
+	i, err := v.dirBlock(e, vol, dir, lb)
+	if err != 0 || i == noBuf {
+		return Dirent{}, false
+	}
+	b := v.bytes(e, i)
+	d.Name = entryName(b, off, int(b[off+deNameLen]))
+	return d, true
+}
+
+// dtype maps an entry's file type to DT_*; DT_UNKNOWN without the filetype feature.
+func dtype(ft uint8) uint8 {
+	switch ft {
+	case ftReg:
+		return linux.DT_REG
+	case ftDir:
+		return linux.DT_DIR
+	case ftChr:
+		return linux.DT_CHR
+	case ftBlk:
+		return linux.DT_BLK
+	case ftFifo:
+		return linux.DT_FIFO
+	case ftSock:
+		return linux.DT_SOCK
+	case ftSymlink:
+		return linux.DT_LNK
+	}
+	return linux.DT_UNKNOWN
+}
+
+func dtypeOfMode(mode uint32) uint8 {
+	switch mode & linux.S_IFMT {
+	case linux.S_IFREG:
+		return linux.DT_REG
+	case linux.S_IFDIR:
+		return linux.DT_DIR
+	case linux.S_IFCHR:
+		return linux.DT_CHR
+	case linux.S_IFBLK:
+		return linux.DT_BLK
+	case linux.S_IFIFO:
+		return linux.DT_FIFO
+	case linux.S_IFSOCK:
+		return linux.DT_SOCK
+	case linux.S_IFLNK:
+		return linux.DT_LNK
+	}
+	return linux.DT_UNKNOWN
+}

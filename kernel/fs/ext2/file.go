@@ -1,0 +1,236 @@
+package ext2
+
+import "github.com/unigo-os/unigo/kernel/abi/linux"
+
+// largeFileLimit is the size past which a file needs the large_file feature.
+const largeFileLimit = 1<<31 - 1
+
+// ReadAt copies regular file ino's bytes from off into buf and returns how many: fewer
+// than len(buf) only at the end of the file. Holes read as zeros. EISDIR for a
+// directory, EINVAL for other non-regular files, EIO from the disk (with the bytes read
+// before it, if any).
+func ReadAt(e Env, vol int, ino Ino, off uint64, buf []byte) (int, linux.Errno) {
+	e.Disk.Lock(vol)
+	defer e.Disk.Unlock(vol)
+	v := &vols[vol]
+	var n inode
+	if err := v.readInode(e, vol, ino, &n); err != 0 {
+		return 0, err
+	}
+	switch n.typ() {
+	case linux.S_IFREG:
+	case linux.S_IFDIR:
+		return 0, linux.EISDIR
+	default:
+		return 0, linux.EINVAL
+	}
+	size := n.size()
+	if off >= size {
+		return 0, 0
+	}
+	if avail := size - off; uint64(len(buf)) > avail {
+		buf = buf[:avail]
+	}
+	bs := uint64(v.BlockSize)
+	done := 0
+	for done < len(buf) {
+		pos := off + uint64(done)
+		lb, in := pos>>v.Shift, pos&(bs-1)
+		chunk := buf[done:]
+		if uint64(len(chunk)) > bs-in {
+			chunk = chunk[:bs-in]
+		}
+		blk, _, err := v.bmap(e, vol, &n, lb)
+		if err == 0 && blk != 0 {
+			var i int32
+			if i, err = v.get(e, vol, blk); err == 0 {
+				copy(chunk, v.bytes(e, i)[in:])
+			}
+		} else if err == 0 {
+			clear(chunk)
+		}
+		if err != 0 {
+			if done > 0 {
+				return done, 0
+			}
+			return 0, err
+		}
+		done += len(chunk)
+	}
+	return done, 0
+}
+
+// WriteAt copies buf into regular file ino at off, growing it as needed, and returns how
+// many bytes it placed. Running out of space part way returns the bytes placed so far (a
+// short write); ENOSPC only when none fit. Blocks are allocated before they are linked,
+// so what is already in the file is never lost. EFBIG at or past the largest file size,
+// EROFS on a read-only volume, EINVAL for non-regular files.
+func WriteAt(e Env, vol int, ino Ino, off uint64, buf []byte) (int, linux.Errno) {
+	e.Disk.Lock(vol)
+	defer e.Disk.Unlock(vol)
+	v := &vols[vol]
+	var n inode
+	if err := v.change(e, vol, ino, &n); err != 0 {
+		return 0, err
+	}
+	if n.typ() != linux.S_IFREG {
+		return 0, linux.EINVAL
+	}
+	if off >= v.MaxSize {
+		return 0, linux.EFBIG
+	}
+	if room := v.MaxSize - off; uint64(len(buf)) > room {
+		buf = buf[:room]
+	}
+	bs := uint64(v.BlockSize)
+	goal := v.goal(e, vol, &n, off>>v.Shift)
+	done := 0
+	var err linux.Errno
+	for done < len(buf) {
+		pos := off + uint64(done)
+		lb, in := pos>>v.Shift, pos&(bs-1)
+		chunk := buf[done:]
+		if uint64(len(chunk)) > bs-in {
+			chunk = chunk[:bs-in]
+		}
+		var blk uint32
+		var fresh bool
+		if blk, fresh, err = v.bmapAlloc(e, vol, &n, lb, &goal); err != 0 {
+			break
+		}
+		goal = blk + 1
+		var i int32
+		if fresh || uint64(len(chunk)) == bs {
+			i, err = v.getNew(e, vol, blk) // zeroed: no read of what is overwritten
+		} else {
+			i, err = v.get(e, vol, blk)
+		}
+		if err != 0 {
+			break
+		}
+		copy(v.bytes(e, i)[in:], chunk)
+		v.dirty(i)
+		done += len(chunk)
+	}
+	if end := off + uint64(done); end > n.size() {
+		n.setSize(end)
+		v.noteSize(end)
+	}
+	if done > 0 {
+		n.touch(e.now())
+	}
+	if werr := v.writeInode(e, vol, &n); werr != 0 && err == 0 {
+		err = werr
+	}
+	if done == 0 && err != 0 {
+		return 0, err
+	}
+	return done, 0
+}
+
+// goal is where the block for logical block lb of n should go: after the block before
+// it, or at the start of the inode's group.
+func (v *volume) goal(e Env, vol int, n *inode, lb uint64) uint32 {
+	if lb > 0 {
+		if prev, _, err := v.bmap(e, vol, n, lb-1); err == 0 && prev != 0 {
+			return prev + 1
+		}
+	}
+	return v.FirstData + (n.Ino-1)/v.InodesPerGroup*v.PerGroup
+}
+
+// noteSize sets the large_file feature once a file passes 2 GiB.
+func (v *volume) noteSize(size uint64) {
+	if size > largeFileLimit {
+		if f := le32(v.Super[:], sbFeatureRoCompat); f&roCompatLargeFile == 0 {
+			put32(v.Super[:], sbFeatureRoCompat, f|roCompatLargeFile)
+		}
+	}
+}
+
+// Truncate sets regular file ino's size. Shrinking frees the blocks past the new end and
+// zeroes the rest of the last one, so growing again later reads zeros; growing only moves
+// the end (a hole). EISDIR for a directory, EINVAL for other non-regular files, EFBIG
+// past the largest file size.
+func Truncate(e Env, vol int, ino Ino, size uint64) linux.Errno {
+	e.Disk.Lock(vol)
+	defer e.Disk.Unlock(vol)
+	v := &vols[vol]
+	var n inode
+	if err := v.readInode(e, vol, ino, &n); err != 0 {
+		return err
+	}
+	switch n.typ() {
+	case linux.S_IFREG:
+	case linux.S_IFDIR:
+		return linux.EISDIR
+	default:
+		return linux.EINVAL
+	}
+	if err := v.change(e, vol, ino, &n); err != 0 {
+		return err
+	}
+	if size > v.MaxSize {
+		return linux.EFBIG
+	}
+	var err linux.Errno
+	if size < n.size() {
+		bs := uint64(v.BlockSize)
+		err = v.freeFrom(e, vol, &n, (size+bs-1)>>v.Shift)
+		if in := size & (bs - 1); in != 0 && err == 0 {
+			blk, _, berr := v.bmap(e, vol, &n, size>>v.Shift)
+			if berr == 0 && blk != 0 {
+				var i int32
+				if i, berr = v.get(e, vol, blk); berr == 0 {
+					clear(v.bytes(e, i)[in:])
+					v.dirty(i)
+				}
+			}
+			err = berr
+		}
+	}
+	n.setSize(size)
+	v.noteSize(size)
+	n.touch(e.now())
+	if werr := v.writeInode(e, vol, &n); err == 0 {
+		err = werr
+	}
+	return err
+}
+
+// NextData implements SEEK_DATA (hole false) and SEEK_HOLE (hole true) on regular file
+// ino: the first offset at or after off in data, or in a hole (the end counts as one).
+// ENXIO at or past the end. Missing index blocks are skipped whole.
+func NextData(e Env, vol int, ino Ino, off uint64, hole bool) (uint64, linux.Errno) {
+	e.Disk.Lock(vol)
+	defer e.Disk.Unlock(vol)
+	v := &vols[vol]
+	var n inode
+	if err := v.readInode(e, vol, ino, &n); err != 0 {
+		return 0, err
+	}
+	size := n.size()
+	if off >= size {
+		return 0, linux.ENXIO
+	}
+	for pos := off; pos < size; {
+		blk, span, err := v.bmap(e, vol, &n, pos>>v.Shift)
+		if err != 0 {
+			return 0, err
+		}
+		if (blk == 0) == hole {
+			return pos, 0
+		}
+		if span == 0 {
+			span = 1
+		}
+		if span > (size>>v.Shift)+1 {
+			break
+		}
+		pos = (pos>>v.Shift + span) << v.Shift
+	}
+	if hole {
+		return size, 0
+	}
+	return 0, linux.ENXIO
+}
