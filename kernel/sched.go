@@ -49,6 +49,7 @@ func anyRunnable() bool { return runQ.Len(int(thisCPU().ID)) > 0 }
 // own, or else one stolen from the longest other queue that has a thread allowed here;
 // 0 (idle) if there is none.
 func pickNext() uintptr {
+	mustHoldKernel("pickNext: run queues without the kernel lock")
 	me := int(thisCPU().ID)
 	next := runQ.Pop(me)
 	if next == 0 {
@@ -64,6 +65,7 @@ func pickNext() uintptr {
 // CPU it last ran on if that is idle, else the least loaded; with local set, this CPU when
 // allowed) and makes sure that CPU notices.
 func enqueue(i uintptr, local bool) {
+	mustHoldKernel("enqueue: run queues without the kernel lock")
 	t := &threads[i]
 	c := thisCPU()
 	me := int(c.ID)

@@ -13,10 +13,18 @@ package mm
 //   - frames never handed out are found by a per-range bump index that only moves
 //     forward, skipping reserved frames (each frame is skipped at most once).
 //
+// On top of that global pool each CPU keeps a small stack of free frames (cpuCache):
+// AllocOn and FreeOn work on the CPU's own stack and touch the global pool only in
+// batches of cacheBatch (refill when empty, drain when full), so with a lock per cache
+// and one for the pool, allocation would not serialize the CPUs. A cached frame is free
+// (its bit is set, FreePages counts it) but on no list, and nothing is written into it.
+// When the pool runs dry, Alloc takes back every other CPU's cached frames before it
+// reports exhaustion.
+//
 // So a frame at index i of its range is in exactly one state:
 //
 //	bit set,   i >= bump: never allocated, free
-//	bit set,   i <  bump: on the free list
+//	bit set,   i <  bump: on the free list, or in one CPU's cache
 //	bit clear, i >= bump: reserved (kernel image, boot data, the bitmap)
 //	bit clear, i <  bump: allocated, or reserved and skipped by the bump
 //
@@ -24,6 +32,12 @@ package mm
 // use, then Init once; only then Alloc and Free.
 
 const (
+	// MaxCPUs bounds the CPU numbers AllocOn, FreeOn and SetCPU take: 0..MaxCPUs-1.
+	MaxCPUs = 8
+
+	cacheSize  = 32 // free frames a CPU's cache holds at most
+	cacheBatch = 16 // frames moved between a cache and the pool at a time
+
 	maxRanges   = 32
 	maxReserved = 16
 	// maxPhys is the architectural limit of physical addresses (MAXPHYADDR <= 52); ranges
@@ -40,9 +54,20 @@ type rangeState struct {
 	bump   uint64 // index of the first frame never handed out
 }
 
+// cpuCache is one CPU's stack of free frames, top at pa[n-1].
+type cpuCache struct {
+	n  int
+	pa [cacheSize]uint64
+}
+
 // Frames is the physical frame allocator. The zero value is empty and ready for AddRange.
-// All state is in this struct (future lock: frames.mu, a leaf in the package lock order).
+// All state is in this struct. Locking: none of its own; the kernel serializes every
+// call with its kernel lock. A split would give each cache a lock (taken by its CPU,
+// and by others only on the out-of-memory path) and the pool one, cache before pool; the
+// package lock order lists both as leaves.
 type Frames struct {
+	cache     [MaxCPUs]cpuCache
+	cpu       int             // the CPU whose cache Alloc and Free use (SetCPU)
 	ranges    [maxRanges]span // usable RAM: sorted, disjoint, never adjacent
 	state     [maxRanges]rangeState
 	nranges   int
@@ -151,13 +176,64 @@ func (f *Frames) Init(pm PhysMem) bool {
 	return true
 }
 
-// Alloc returns a free frame, or ok == false when memory is exhausted. The frame's
-// contents are garbage (at least its first word, the old free-list link); use AllocZeroed
-// when that matters.
-func (f *Frames) Alloc(pm PhysMem) (pa uint64, ok bool) {
+// SetCPU names the CPU whose cache Alloc and Free use from now on. The kernel calls it
+// whenever a CPU takes the kernel lock, which serializes every use of the allocator.
+func (f *Frames) SetCPU(cpu int) {
+	if cpu < 0 || cpu >= MaxCPUs {
+		panic("mm: Frames.SetCPU: CPU out of range")
+	}
+	f.cpu = cpu
+}
+
+// Alloc is AllocOn for the CPU set by SetCPU.
+func (f *Frames) Alloc(pm PhysMem) (pa uint64, ok bool) { return f.AllocOn(f.cpu, pm) }
+
+// Free is FreeOn for the CPU set by SetCPU.
+func (f *Frames) Free(pa uint64, pm PhysMem) { f.FreeOn(f.cpu, pa, pm) }
+
+// AllocOn returns a free frame for CPU cpu, or ok == false when memory is exhausted: its
+// cache, else a batch from the pool into its cache, else every other CPU's cached frames
+// back into the pool first. The frame's contents are garbage (at least its first word,
+// perhaps an old free-list link); use AllocZeroed when that matters.
+func (f *Frames) AllocOn(cpu int, pm PhysMem) (pa uint64, ok bool) {
 	if !f.ready {
 		panic("mm: Frames.Alloc before Init")
 	}
+	c := &f.cache[cpu]
+	if c.n == 0 && !f.refill(c, pm) {
+		f.DrainCaches(pm)
+		if !f.refill(c, pm) {
+			return 0, false
+		}
+	}
+	c.n--
+	pa = c.pa[c.n]
+	r, i := f.locate(pa)
+	if r < 0 || !f.test(pm, r, i) {
+		panic("mm: Frames.Alloc: cached frame not free (use after free?)")
+	}
+	f.flip(pm, r, i)
+	f.free--
+	return pa, true
+}
+
+// refill moves up to cacheBatch frames from the pool into c and reports whether it got
+// any.
+func (f *Frames) refill(c *cpuCache, pm PhysMem) bool {
+	for c.n < cacheBatch {
+		pa, ok := f.takePool(pm)
+		if !ok {
+			break
+		}
+		c.pa[c.n] = pa
+		c.n++
+	}
+	return c.n > 0
+}
+
+// takePool takes a free frame out of the pool (the free list, else the bump allocator).
+// The frame stays free: its bit stays set and FreePages still counts it.
+func (f *Frames) takePool(pm PhysMem) (pa uint64, ok bool) {
 	if f.head != 0 {
 		pa = f.head
 		r, i := f.locate(pa)
@@ -165,8 +241,6 @@ func (f *Frames) Alloc(pm PhysMem) (pa uint64, ok bool) {
 			panic("mm: Frames.Alloc: free list corrupted (use after free?)")
 		}
 		f.head = load64(pm, pa)
-		f.flip(pm, r, i)
-		f.free--
 		return pa, true
 	}
 	for ; f.cur < f.nranges; f.cur++ {
@@ -181,13 +255,28 @@ func (f *Frames) Alloc(pm PhysMem) (pa uint64, ok bool) {
 			}
 			st.bump++
 			if f.test(pm, r, i) {
-				f.flip(pm, r, i)
-				f.free--
 				return f.ranges[r].base + i*PageSize, true
 			}
 		}
 	}
 	return 0, false
+}
+
+// putPool puts free frame pa (bit set) on the free list.
+func (f *Frames) putPool(pa uint64, pm PhysMem) {
+	store64(pm, pa, f.head)
+	f.head = pa
+}
+
+// DrainCaches returns every CPU's cached frames to the pool (the out-of-memory path).
+func (f *Frames) DrainCaches(pm PhysMem) {
+	for k := range f.cache {
+		c := &f.cache[k]
+		for c.n > 0 {
+			c.n--
+			f.putPool(c.pa[c.n], pm)
+		}
+	}
 }
 
 // AllocZeroed is Alloc followed by clearing the frame.
@@ -199,11 +288,14 @@ func (f *Frames) AllocZeroed(pm PhysMem) (pa uint64, ok bool) {
 	return pa, ok
 }
 
-// Free returns frame pa to the allocator. It overwrites the frame's first 8 bytes.
+// FreeOn returns frame pa to CPU cpu's cache; a full cache first passes its oldest
+// cacheBatch frames to the pool, which overwrites their first 8 bytes. So the frame may
+// be written from the moment it is freed: on SMP every TLB entry for it must be gone
+// first.
 //
 // Preconditions (each checked; a violation panics):
 //   - pa is frame-aligned, inside a range, not reserved, and currently allocated.
-func (f *Frames) Free(pa uint64, pm PhysMem) {
+func (f *Frames) FreeOn(cpu int, pa uint64, pm PhysMem) {
 	if pa&pageMask != 0 {
 		panic("mm: Frames.Free: address not frame-aligned")
 	}
@@ -217,11 +309,21 @@ func (f *Frames) Free(pa uint64, pm PhysMem) {
 	if f.test(pm, r, i) {
 		panic("mm: Frames.Free: double free")
 	}
-	store64(pm, pa, f.head)
-	f.head = pa
 	f.flip(pm, r, i)
 	f.free++
+	c := &f.cache[cpu]
+	if c.n == cacheSize {
+		for k := 0; k < cacheBatch; k++ {
+			f.putPool(c.pa[k], pm)
+		}
+		c.n = copy(c.pa[:], c.pa[cacheBatch:c.n])
+	}
+	c.pa[c.n] = pa
+	c.n++
 }
+
+// Cached is the number of free frames in CPU cpu's cache.
+func (f *Frames) Cached(cpu int) int { return f.cache[cpu].n }
 
 // FreePages is the number of frames available now (MemFree, OOM reports).
 func (f *Frames) FreePages() uint64 { return f.free }

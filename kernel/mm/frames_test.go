@@ -212,3 +212,137 @@ func TestFramesSkipLargeReservationsInsideRange(t *testing.T) {
 		}
 	}
 }
+
+func TestFramesCPUGetsBackWhatItFreedLastFirst(t *testing.T) {
+	f, ram := newFrames(t, 4*MiB)
+	a, _ := f.AllocOn(1, ram)
+	b, _ := f.AllocOn(1, ram)
+	f.FreeOn(1, a, ram)
+	f.FreeOn(1, b, ram)
+	if got, _ := f.AllocOn(1, ram); got != b {
+		t.Fatalf("AllocOn(1) = %#x, want %#x (the frame CPU 1 freed last)", got, b)
+	}
+	if got, _ := f.AllocOn(1, ram); got != a {
+		t.Fatalf("AllocOn(1) = %#x, want %#x", got, a)
+	}
+}
+
+func TestFramesCacheRefillsInBatchesFromThePool(t *testing.T) {
+	f, ram := newFrames(t, 4*MiB)
+	free := f.FreePages()
+	if _, ok := f.AllocOn(2, ram); !ok {
+		t.Fatal("AllocOn failed")
+	}
+	if got := f.Cached(2); got != cacheBatch-1 {
+		t.Fatalf("Cached(2) after the first allocation = %d, want %d", got, cacheBatch-1)
+	}
+	if f.Cached(0) != 0 {
+		t.Fatal("another CPU's cache was filled")
+	}
+	// Cached frames are free: FreePages counts them.
+	if f.FreePages() != free-1 {
+		t.Fatalf("FreePages = %d, want %d", f.FreePages(), free-1)
+	}
+	for k := 0; k < cacheBatch-1; k++ {
+		f.AllocOn(2, ram)
+	}
+	if f.Cached(2) != 0 {
+		t.Fatalf("Cached(2) = %d, want 0 after %d allocations", f.Cached(2), cacheBatch)
+	}
+	f.AllocOn(2, ram)
+	if got := f.Cached(2); got != cacheBatch-1 {
+		t.Fatalf("Cached(2) after the refill = %d, want %d", got, cacheBatch-1)
+	}
+}
+
+func TestFramesFullCacheDrainsABatchToThePool(t *testing.T) {
+	f, ram := newFrames(t, 4*MiB)
+	var got []uint64
+	for k := 0; k < cacheSize+1; k++ {
+		pa, _ := f.AllocOn(0, ram)
+		got = append(got, pa)
+	}
+	for _, pa := range got {
+		f.FreeOn(0, pa, ram) // cache 0 starts with cacheBatch-1 left over from refills
+	}
+	if n := f.Cached(0); n > cacheSize || n < cacheSize-cacheBatch {
+		t.Fatalf("Cached(0) = %d, want between %d and %d", n, cacheSize-cacheBatch, cacheSize)
+	}
+	if f.head == 0 {
+		t.Fatal("nothing was drained to the pool's free list")
+	}
+	if f.FreePages() != f.TotalPages() {
+		t.Fatalf("FreePages = %d, want all %d", f.FreePages(), f.TotalPages())
+	}
+}
+
+func TestFramesAllocTakesOtherCPUsCachedFramesBeforeFailing(t *testing.T) {
+	f, ram := newFrames(t, 2*MiB)
+	total := f.TotalPages()
+	var all []uint64
+	for {
+		pa, ok := f.AllocOn(0, ram)
+		if !ok {
+			break
+		}
+		all = append(all, pa)
+	}
+	if uint64(len(all)) != total {
+		t.Fatalf("allocated %d, want %d", len(all), total)
+	}
+	// CPU 1 frees a few; they sit in its cache. CPU 0 must still get them.
+	for _, pa := range all[:5] {
+		f.FreeOn(1, pa, ram)
+	}
+	for k := 0; k < 5; k++ {
+		if _, ok := f.AllocOn(0, ram); !ok {
+			t.Fatalf("AllocOn(0) #%d failed with frames cached on CPU 1", k)
+		}
+	}
+	if _, ok := f.AllocOn(3, ram); ok {
+		t.Fatal("AllocOn succeeded with every frame allocated")
+	}
+}
+
+func TestFramesDoubleFreeOfCachedFramePanics(t *testing.T) {
+	f, ram := newFrames(t, 4*MiB)
+	pa, _ := f.AllocOn(0, ram)
+	f.FreeOn(0, pa, ram)
+	mustPanic(t, "double free", func() { f.FreeOn(1, pa, ram) })
+}
+
+func TestFramesManyCPUsNeverShareAFrame(t *testing.T) {
+	f, ram := newFrames(t, 3*MiB)
+	total := f.TotalPages()
+	owner := map[uint64]int{}
+	var held [MaxCPUs][]uint64
+	seed := uint32(1)
+	rnd := func(n int) int { seed = seed*1664525 + 1013904223; return int(seed>>8) % n }
+	for step := 0; step < 20000; step++ {
+		cpu := rnd(MaxCPUs)
+		if rnd(3) > 0 || len(held[cpu]) == 0 { // allocate twice as often as free
+			pa, ok := f.AllocOn(cpu, ram)
+			if !ok {
+				if uint64(len(owner)) != total {
+					t.Fatalf("step %d: out of memory with %d of %d frames allocated", step, len(owner), total)
+				}
+				continue
+			}
+			if o, dup := owner[pa]; dup {
+				t.Fatalf("step %d: frame %#x handed to CPU %d while CPU %d holds it", step, pa, cpu, o)
+			}
+			owner[pa] = cpu
+			held[cpu] = append(held[cpu], pa)
+		} else {
+			// Free on a CPU other than the allocating one, as a migrated thread does.
+			k := rnd(len(held[cpu]))
+			pa := held[cpu][k]
+			held[cpu] = append(held[cpu][:k], held[cpu][k+1:]...)
+			delete(owner, pa)
+			f.FreeOn(rnd(MaxCPUs), pa, ram)
+		}
+		if f.FreePages()+uint64(len(owner)) != total {
+			t.Fatalf("step %d: FreePages %d + allocated %d != total %d", step, f.FreePages(), len(owner), total)
+		}
+	}
+}
