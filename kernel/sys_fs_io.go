@@ -239,15 +239,28 @@ func sysFsync(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	return 0, syncFile(f.Node)
 }
 
-// sysSyncfs handles syncfs(2): nothing to flush (see sysFsync).
+// sysSyncfs handles syncfs(2): the file system fd is on is made durable (see sysFsync).
 func sysSyncfs(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
-	_, _, err := getFile(tf.RDI)
-	return 0, err
+	f, _, err := getFile(tf.RDI)
+	if err != 0 {
+		return 0, err
+	}
+	if f.Kind != fkFSFile {
+		return 0, 0 // pipes, sockets, the console: on no file system that keeps data
+	}
+	return 0, syncFile(f.Node)
 }
 
-// syncFile makes file n durable on its medium. The tar root and tmpfs keep files in
-// memory, so for them there is nothing more to do.
-func syncFile(n fs.Node) linux.Errno { return 0 }
+// sysSync handles sync(2): every file mapping and every volume is written back.
+func sysSync(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	writeBackAll()
+	fs.SyncAll(fsEnv())
+	return 0, 0
+}
+
+// syncFile makes file n durable on its medium: a volume writes back its dirty blocks
+// and flushes the disk's cache; the tar root and tmpfs keep files in memory.
+func syncFile(n fs.Node) linux.Errno { return fs.Sync(fsEnv(), n) }
 
 // sysCopyFileRange handles copy_file_range(2) between two regular files of one mount
 // (EXDEV across mounts, as Linux answers for different file systems; Go then copies by

@@ -5,6 +5,7 @@ import (
 
 	"github.com/unigo-os/unigo/kernel/abi/linux"
 	"github.com/unigo-os/unigo/kernel/dev"
+	"github.com/unigo-os/unigo/kernel/fs"
 )
 
 const pid = 1 // the one process; its first thread has TID 1
@@ -185,7 +186,10 @@ func sysSysinfo(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 
 // sysExitGroup handles exit_group(2): the program is done; so is the machine.
 func sysExitGroup(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
-	writeBackAll() // stores into shared file mappings reach their files, as on Linux
+	// As a Linux VM's shutdown would: stores into shared file mappings reach their files,
+	// and the volumes write back their caches and are marked cleanly unmounted.
+	writeBackAll()
+	fs.SyncAll(fsEnv())
 	exitProcess(int(tf.RDI & 0xff))
 	return 0, 0
 }
