@@ -233,6 +233,9 @@ func TestSmoke(t *testing.T) {
 			t.Errorf("results.json: no figure %q for both sides", k)
 		}
 	}
+	if g := r.Sizes.FilesGrowth; g == nil || g.PerMiB(g.Random) < 1<<20 || g.PerMiB(g.Small) < g.PerMiB(g.Random) {
+		t.Errorf("results.json: files_growth %+v: want at least 1 MiB per MiB, more for small files", g)
+	}
 	if len(r.MinMem) != 2 || r.Sizes.UnigoImage == 0 || r.Sizes.LinuxKernel == 0 || r.Conditions.Runs != 1 {
 		t.Errorf("results.json: min_mem %+v, sizes %+v, runs %d", r.MinMem, r.Sizes, r.Conditions.Runs)
 	}

@@ -42,6 +42,7 @@ func (w httpdWorkload) Args() []string         { return []string{"-addr", fmt.Sp
 func (w httpdWorkload) Timeout() time.Duration { return 60*time.Second + w.load }
 func (w httpdWorkload) Net() bool              { return true }
 func (w httpdWorkload) MinMem() bool           { return false }
+func (w httpdWorkload) Volume() int64          { return 0 }
 
 // Figures: everything comes from Drive (Run.Samples).
 func (w httpdWorkload) Figures(r *Run) []Sample { return nil }

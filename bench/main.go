@@ -147,9 +147,13 @@ func (s *suite) Main() (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
+	volRoot, volInitrd, err := s.buildVolumeBoot(k, initBin)
+	if err != nil {
+		return nil, fmt.Errorf("volume workload: %v", err)
+	}
 	seed := make([]byte, 16)
 	rand.Read(seed)
-	unigo := &side{name: "unigo", kernel: img, netKernel: netImg, cmdline: func(w Workload) string {
+	unigo := &side{name: "unigo", kernel: img, netKernel: netImg, volInitrd: volRoot, cmdline: func(w Workload) string {
 		// docs/cmdline.md; every argument here is made of plain bytes.
 		// unigo.cpus=N (vmm.KernelOptions) starts the other CPUs: microvm
 		// without ACPI has no table that lists them.
@@ -165,9 +169,14 @@ func (s *suite) Main() (*Results, error) {
 		for _, a := range w.Args() {
 			c += " arg=" + a
 		}
+		if w.Volume() > 0 {
+			// After the program's tokens, as `unigo run -v` puts them
+			// (internal/vmm: Command).
+			c += " " + strings.Join(vmm.VolumeOptions([]vmm.Volume{{Guest: volumeGuest}}), " ")
+		}
 		return c
 	}}
-	linux := &side{name: "linux", kernel: k.Boot, initrd: initrd, netKernel: k.Boot, netInitrd: netInitrd, cmdline: func(w Workload) string {
+	linux := &side{name: "linux", kernel: k.Boot, initrd: initrd, netKernel: k.Boot, netInitrd: netInitrd, volInitrd: volInitrd, cmdline: func(w Workload) string {
 		// Arguments after "--" go to /init's argv.
 		return s.linuxCmdline + " -- linux " + strings.Join(append([]string{w.Name()}, w.Args()...), " ")
 	}}
@@ -182,6 +191,9 @@ func (s *suite) Main() (*Results, error) {
 			LinuxInitramfs: fileSize(initrd),
 			LinuxInit:      fileSize(initBin),
 		},
+	}
+	if res.Sizes.FilesGrowth, err = s.filesGrowth(img); err != nil {
+		return nil, fmt.Errorf("image growth with --files: %v", err)
 	}
 	var wls []Workload
 	for _, w := range defaultWorkloads(s.quick) {

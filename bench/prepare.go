@@ -132,17 +132,7 @@ func (s *suite) buildGuests() (unigoImg, initBin, initrd string, err error) {
 	unigoImg = filepath.Join(dir, "guest.img")
 	initBin = filepath.Join(dir, "init")
 	initrd = filepath.Join(dir, "initramfs.cpio.gz")
-	run := func(env []string, args ...string) error {
-		cmd := exec.Command("go", args...)
-		cmd.Dir = s.root
-		cmd.Env = append(os.Environ(), env...)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out.String())
-		}
-		return nil
-	}
+	run := s.goRun
 	s.logf("building the guest: unigo image (go run ./cmd/unigo build) and Linux /init (CGO_ENABLED=0)")
 	if err := run(nil, "run", "./cmd/unigo", "build", "-o", unigoImg, "./bench/guest"); err != nil {
 		return "", "", "", err
@@ -161,6 +151,20 @@ func (s *suite) buildGuests() (unigoImg, initBin, initrd string, err error) {
 	return unigoImg, initBin, initrd, os.WriteFile(initrd, cpio, 0o644)
 }
 
+// goRun runs the go command in the module root with env added, and returns
+// its output with the error.
+func (s *suite) goRun(env []string, args ...string) error {
+	cmd := exec.Command("go", args...)
+	cmd.Dir = s.root
+	cmd.Env = append(os.Environ(), env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out.String())
+	}
+	return nil
+}
+
 // netModules are the kernel modules the network initramfs carries, in the
 // order bench/guest (net_linux_amd64.go) loads them.
 var netModules = []string{"virtio_ring", "virtio", "virtio_pci_modern_dev", "virtio_pci_legacy_dev",
@@ -177,17 +181,7 @@ func (s *suite) buildNetGuests(k *linuxKernel) (unigoImg, initrd string, err err
 	unigoImg = filepath.Join(dir, "guest-net.img")
 	initBin := filepath.Join(dir, "init-net")
 	initrd = filepath.Join(dir, "initramfs-net.cpio.gz")
-	run := func(env []string, args ...string) error {
-		cmd := exec.Command("go", args...)
-		cmd.Dir = s.root
-		cmd.Env = append(os.Environ(), env...)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out.String())
-		}
-		return nil
-	}
+	run := s.goRun
 	s.logf("building the network guest (-tags benchnet): unigo image and Linux /init with the virtio modules")
 	if err := run([]string{"GOFLAGS=-tags=benchnet"}, "run", "./cmd/unigo", "build", "-o", unigoImg, "./bench/guest"); err != nil {
 		return "", "", err

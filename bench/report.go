@@ -38,9 +38,12 @@ var figures = map[string]figure{
 	"gc_cycles":             {21, "GC cycles during the churn", "cycles", false},
 	"parallel@1cpu":         {30, "parallel: SHA-256 of 64 × 64 KiB blocks, 4 rounds, GOMAXPROCS goroutines, 1 vCPU", "ms", false},
 	"parallel@2cpu":         {31, "parallel: the same, 2 vCPUs", "ms", false},
-	"files_seq_write":       {40, "files (tmpfs at /tmp, not a volume yet): sequential write of 32 MiB in 1 MiB writes + fsync", "MiB/s", true},
+	"files_seq_write":       {40, "files (tmpfs at /tmp on both sides, memory only): sequential write of 32 MiB in 1 MiB writes + fsync", "MiB/s", true},
 	"files_seq_read":        {41, "files (tmpfs): sequential read of it back", "MiB/s", true},
 	"files_fsync_4k":        {42, "files (tmpfs): 4 KiB append + fsync, 4096 times", "ops/s", true},
+	"volume_seq_write":      {45, "volume (fresh 256 MiB ext2 image on virtio-blk at /data, cache=writeback): sequential write of 32 MiB in 1 MiB writes + fsync", "MiB/s", true},
+	"volume_seq_read":       {46, "volume: sequential read of it back, same boot (either side may serve it from its cache)", "MiB/s", true},
+	"volume_fsync_4k":       {47, "volume: 4 KiB append + fsync, 1024 times (each fsync a flush: host fdatasync)", "ops/s", true},
 	"httpd.first_200":       {50, "httpd (net/http, 64 B body, user-net port forward): QEMU start → first HTTP 200", "ms", false},
 	"httpd.p50":             {51, "httpd: sequential GET / on one keep-alive connection, p50", "ms", false},
 	"httpd.p99":             {52, "httpd: the same, p99", "ms", false},
@@ -181,6 +184,8 @@ type Sizes struct {
 	LinuxBzImage   int64 `json:"linux_bzimage"`
 	LinuxInitramfs int64 `json:"linux_initramfs_gz"`
 	LinuxInit      int64 `json:"linux_init"`
+	// FilesGrowth is unigo's image growth with --files (filesgrowth.go).
+	FilesGrowth *FilesGrowth `json:"files_growth,omitempty"`
 }
 
 // Conditions say how the numbers were taken.
@@ -336,8 +341,21 @@ func (r *Results) Markdown() string {
 				mib(s.UnigoImage), mib(s.LinuxBzImage+s.LinuxInitramfs), float64(s.LinuxBzImage+s.LinuxInitramfs)/float64(s.UnigoImage))
 		}
 	}
+	if g := r.Sizes.FilesGrowth; g != nil && g.Base > 0 {
+		for _, c := range []struct {
+			what  string
+			total int64
+		}{{fmt.Sprintf("%d MiB of random bytes in one file", g.PayloadMiB), g.Random},
+			{fmt.Sprintf("the same %d MiB in %d files", g.PayloadMiB, g.SmallFiles), g.Small}} {
+			if c.total > 0 {
+				per := g.PerMiB(c.total)
+				fmt.Fprintf(&b, "| image size growth per MiB of --files (ELF + root tar; unigo only), %s | %.0f B (%.3f MiB) | — | — |\n", c.what, per, per/(1<<20))
+			}
+		}
+	}
 	b.WriteString("\nThe ratio is Linux ÷ unigo for times and sizes and unigo ÷ Linux for rates (MiB/s, ops/s, speedups), so above 1 unigo is better. ")
-	b.WriteString("The files rows use a tmpfs at /tmp on both sides (unigo's default one; Linux's /init mounts one of the same 64 MiB), because unigo has no persistent volumes yet (issue 4); they measure neither a disk nor virtio-blk. ")
+	b.WriteString("The files rows use a tmpfs at /tmp on both sides (unigo's default one; Linux's /init mounts one of the same 64 MiB): they measure neither a disk nor virtio-blk. ")
+	b.WriteString("The volume rows run the same program on a fresh ext2 image from `unigo volume create` per run, attached as virtio-blk with `cache=writeback` on both sides (guest writes land in the host's page cache; a guest flush, which each fsync ends in, is an fdatasync of the image on the host); unigo mounts it with `unigo.vol=/data`, Linux's /init loads virtio_blk and mounts /dev/vda as ext2 (served by the built-in ext4 driver). ")
 	b.WriteString("Rows with vCPUs > 1 run with `-smp N -accel tcg,thread=multi` on both sides (and `unigo.cpus=N` on unigo).\n")
 	fmt.Fprintf(&b, "\nConditions: %s; host %s, %d cores (guests and harness share them); %s.\n", c.QEMU, c.HostCPU, c.HostCPUs, c.GoVersion)
 	fmt.Fprintf(&b, "Linux: %s, %s, command line `%s`; /init is the same Go program (static).\n", c.LinuxPackage, c.LinuxBoot, c.LinuxCmdline)

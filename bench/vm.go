@@ -23,7 +23,11 @@ type side struct {
 	// the guest built with -tags benchnet, and on Linux an initramfs with
 	// the virtio modules.
 	netKernel, netInitrd string
-	cmdline              func(w Workload) string
+	// volInitrd boots the volume workloads (Workload.Volume): on unigo the
+	// root archive with the mount point /data (what `unigo run -v` packs),
+	// on Linux an initramfs with the virtio_blk modules.
+	volInitrd string
+	cmdline   func(w Workload) string
 }
 
 // VM is one running QEMU, as a workload's Drive sees it.
@@ -66,25 +70,47 @@ func (s *suite) qemuArgs(mem, cpus int) []string {
 	return s.qemuArgsMachine(s.machine, mem, cpus)
 }
 
+// deviceMachine is the -M value for a VM with virtio devices on side sd:
+// unigo finds virtio-mmio devices only on the kernel command line, where QEMU
+// puts them on microvm with acpi=off (as `unigo run` boots, internal/vmm:
+// machineArg); Linux keeps microvm's ACPI tables, where it finds both the
+// vCPUs and the virtio-mmio devices. pc and q35 are the same on both sides.
+func (s *suite) deviceMachine(sd string) string {
+	if s.machine == "microvm" && sd == "unigo" {
+		return "microvm,acpi=off"
+	}
+	return s.machine
+}
+
 // netArgs are the extra QEMU arguments of a network workload on side sd:
-// the machine (unigo finds virtio-mmio devices only on the kernel command
-// line, where QEMU puts them on microvm with acpi=off; Linux keeps microvm's
-// ACPI tables, where it finds both the vCPUs and the virtio-mmio devices),
-// modern virtio-mmio, and a user-network virtio-net with a port forward
-// from 127.0.0.1:hostPort to the guest's httpdGuestPort. The same device
-// as `unigo run -p` (internal/vmm: Net.qemuArgs).
+// the machine (deviceMachine), modern virtio-mmio, and a user-network
+// virtio-net with a port forward from 127.0.0.1:hostPort to the guest's
+// httpdGuestPort. The same device as `unigo run -p` (internal/vmm:
+// Net.qemuArgs).
 func (s *suite) netArgs(sd string, hostPort int) (machine string, args []string) {
-	machine = s.machine
 	dev := "virtio-net-pci,netdev=n0"
 	if s.machine == "microvm" {
 		dev = "virtio-net-device,netdev=n0"
-		if sd == "unigo" {
-			machine = "microvm,acpi=off"
-		}
 	}
-	return machine, []string{"-global", "virtio-mmio.force-legacy=false",
+	return s.deviceMachine(sd), []string{"-global", "virtio-mmio.force-legacy=false",
 		"-netdev", fmt.Sprintf("user,id=n0,hostfwd=tcp:127.0.0.1:%d-:%d", hostPort, httpdGuestPort),
 		"-device", dev}
+}
+
+// volumeArgs are the extra QEMU arguments of a volume workload on side sd:
+// the machine (deviceMachine), modern virtio-mmio, and image as a raw
+// virtio-blk disk with the -drive options of `unigo run -v` (internal/vmm:
+// volumeArgs; TestVolumeArgsMatchUnigoRun checks they agree), on both sides.
+// cache=writeback: guest writes land in the host's page cache, and a guest
+// flush (fsync on either side) is an fdatasync of the image on the host.
+func (s *suite) volumeArgs(sd, image string) (machine string, args []string) {
+	dev := "virtio-blk-pci"
+	if s.machine == "microvm" {
+		dev = "virtio-blk-device"
+	}
+	return s.deviceMachine(sd), []string{"-global", "virtio-mmio.force-legacy=false",
+		"-drive", "file=" + strings.ReplaceAll(image, ",", ",,") + ",if=none,id=vol0,format=raw,cache=writeback",
+		"-device", dev + ",drive=vol0"}
 }
 
 func (s *suite) qemuArgsMachine(m string, mem, cpus int) []string {
@@ -123,6 +149,22 @@ func (s *suite) runOnce(sd *side, w Workload, mem int) (*Run, error) {
 			return nil, err
 		}
 		m, extra := s.netArgs(sd.name, hostPort)
+		argv = append(s.qemuArgsMachine(m, mem, w.CPUs()), extra...)
+	}
+	if size := w.Volume(); size > 0 {
+		if w.Net() {
+			return nil, errors.New(w.ID() + ": a workload has a network or a volume, not both")
+		}
+		if sd.volInitrd == "" {
+			return nil, errors.New(w.ID() + ": no volume boot files on " + sd.name)
+		}
+		image, cleanup, err := s.freshVolume(size)
+		if err != nil {
+			return nil, err
+		}
+		defer cleanup()
+		initrd = sd.volInitrd
+		m, extra := s.volumeArgs(sd.name, image)
 		argv = append(s.qemuArgsMachine(m, mem, w.CPUs()), extra...)
 	}
 	argv = append(argv, "-kernel", kernel, "-append", sd.cmdline(w))

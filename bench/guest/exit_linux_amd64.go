@@ -10,8 +10,9 @@ import (
 func outw(port uint16, v uint16)
 
 // setupLinux does, as Linux's PID 1, what unigo's kernel does for the program
-// before main: the network for workloads that need it, and a tmpfs at /tmp of unigo's default size (64 MiB) for
-// workloads that write files, so both sides measure the same medium.
+// before main: the network for workloads that need it, a tmpfs at /tmp of
+// unigo's default size (64 MiB) for workloads that write files, so both sides
+// measure the same medium, and the volume at /data for those that use one.
 func setupLinux(w workload) error {
 	if w.tmp {
 		if err := os.MkdirAll("/tmp", 0o1777); err != nil {
@@ -19,6 +20,11 @@ func setupLinux(w workload) error {
 		}
 		if err := syscall.Mount("tmpfs", "/tmp", "tmpfs", 0, "size=64m"); err != nil {
 			return fmt.Errorf("mount tmpfs at /tmp: %v", err)
+		}
+	}
+	if w.vol {
+		if err := mountVolumeLinux("/dev/vda", "/data"); err != nil {
+			return fmt.Errorf("volume: %v", err)
 		}
 	}
 	if w.net {

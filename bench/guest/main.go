@@ -36,6 +36,10 @@ type workload struct {
 	// tmp says the workload writes in /tmp: unigo has a tmpfs there by
 	// default; on Linux, setupLinux mounts one of the same size.
 	tmp bool
+	// vol says the workload writes on the volume at /data: unigo's kernel
+	// mounts it (unigo.vol=/data); on Linux, setupLinux loads the virtio_blk
+	// modules and mounts /dev/vda there as ext2.
+	vol bool
 	run func(args []string) error
 }
 
@@ -45,6 +49,7 @@ var workloads = map[string]workload{
 	"gc":       {run: gcChurn},
 	"parallel": {run: parallel},
 	"files":    {run: files, tmp: true},
+	"volume":   {run: volume, vol: true},
 }
 
 var side = "unigo"
