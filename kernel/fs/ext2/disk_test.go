@@ -158,7 +158,11 @@ func mkfs(t *testing.T, size string, args ...string) string {
 	if len(args) == 0 {
 		args = []string{"-b", "4096", "-I", "256", "-O", "^dir_index,^resize_inode,^ext_attr"}
 	}
-	a := append([]string{"-q", "-t", "ext2", "-F", "-E", "root_owner=0:0"}, args...)
+	a := []string{"-q", "-F", "-E", "root_owner=0:0"}
+	if args[0] != "-t" {
+		a = append(a, "-t", "ext2")
+	}
+	a = append(a, args...)
 	a = append(a, img, size)
 	if out, err := exec.Command(tool(t, "mke2fs"), a...).CombinedOutput(); err != nil {
 		t.Fatalf("mke2fs %v: %v\n%s", a, err, out)

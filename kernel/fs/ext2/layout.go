@@ -28,6 +28,7 @@ const (
 	sbFeatureCompat   = 92
 	sbFeatureIncompat = 96
 	sbFeatureRoCompat = 100
+	sbReservedGDT     = 206 // u16: blocks kept after the descriptors for resize_inode
 
 	magic = 0xEF53
 

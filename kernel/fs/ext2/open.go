@@ -67,6 +67,12 @@ func Release(e Env, vol int, ino Ino) linux.Errno {
 	if err := v.readInode(e, vol, ino, &n); err != 0 {
 		return err
 	}
+	if n.links() > 0 || n.mode() == 0 || le32(n.Raw[:], inDtime) != 0 {
+		return 0 // still named (or already freed): nothing changes
+	}
+	if err := v.beginWrite(e, vol); err != 0 {
+		return err
+	}
 	return v.freeIfDead(e, vol, &n)
 }
 

@@ -139,7 +139,7 @@ func (v *volume) decodeSuper(e Env, vol int, readOnly bool) linux.Errno {
 		setProblem("journal needs recovery: incompat features", f, true)
 		return linux.EINVAL
 	} else if f&^incompatKnown != 0 {
-		setProblem("unsupported incompat features (ext3/ext4?)", f&^incompatKnown, true)
+		setProblem("ext3/ext4 volume: unsupported incompat features", f&^incompatKnown, true)
 		return linux.EINVAL
 	}
 	log := le32(s, sbLogBlockSize)
@@ -210,7 +210,7 @@ func (v *volume) decodeSuper(e Env, vol int, readOnly bool) linux.Errno {
 // checkGroups checks that every group's bitmaps and inode table lie inside the volume,
 // and counts the metadata blocks for statfs.
 func (v *volume) checkGroups(e Env, vol int) linux.Errno {
-	gdtBlocks := (v.Groups*gdSize + v.BlockSize - 1) / v.BlockSize
+	gdtBlocks := (v.Groups*gdSize+v.BlockSize-1)/v.BlockSize + le16(v.Super[:], sbReservedGDT)
 	itable := (v.InodesPerGroup*v.InodeSize + v.BlockSize - 1) / v.BlockSize
 	v.Overhead = v.FirstData
 	for g := uint32(0); g < v.Groups; g++ {
