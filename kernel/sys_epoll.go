@@ -18,9 +18,40 @@ const (
 
 type interest struct {
 	FD     int32 // -1 = unused
-	Events uint32
+	Events uint32 // as registered, plus EPOLLERR|EPOLLHUP (as Linux adds them); flags only once a one-shot fired
 	Data   [2]uint32
 	Seen   uint32 // the file's Gen when last reported (edge-triggered entries)
+}
+
+// epollAlways are reported whether asked for or not (epoll_ctl(2)).
+const epollAlways = linux.EPOLLERR | linux.EPOLLHUP
+
+// epollFlags are the input flags of an interest, not events.
+const epollFlags = linux.EPOLLET | linux.EPOLLONESHOT | linux.EPOLLEXCLUSIVE | linux.EPOLLWAKEUP
+
+// arm sets in to watch events on descriptor fd, whose file is at generation gen. The
+// entry starts unseen, so whatever holds now is reported once even when edge-triggered,
+// as Linux's ep_insert and ep_modify queue a ready file at once.
+func (in *interest) arm(fd int32, events uint32, data [2]uint32, gen uint32) {
+	*in = interest{FD: fd, Events: events | epollAlways, Data: data, Seen: gen - 1}
+}
+
+// report decides what in reports now for a file with readiness ready at generation gen:
+// the events to hand out, or 0. Level-triggered entries report while anything they ask
+// for holds. Edge-triggered ones (EPOLLET, the Go netpoller's mode) report once per
+// generation: every state change of the file (a new edge, files[].Gen++) makes them
+// report again, even if the same bits were reported before. A one-shot entry is
+// disarmed after one report until EPOLL_CTL_MOD.
+func (in *interest) report(ready, gen uint32) uint32 {
+	ready &= in.Events &^ epollFlags
+	if ready == 0 || in.Events&linux.EPOLLET != 0 && in.Seen == gen {
+		return 0
+	}
+	in.Seen = gen
+	if in.Events&linux.EPOLLONESHOT != 0 {
+		in.Events &= epollFlags
+	}
+	return ready
 }
 
 type epollSet struct {
@@ -216,7 +247,7 @@ func sysEpollCtl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 			return 0, linux.ENOENT
 		}
 		ev := (*linux.EpollEvent)(unsafe.Pointer(uintptr(tf.R10)))
-		e.List[slot] = interest{FD: fd, Events: ev.Events, Data: ev.Data}
+		e.List[slot].arm(fd, ev.Events, ev.Data, target.Gen)
 	case linux.EPOLL_CTL_DEL:
 		if slot < 0 {
 			return 0, linux.ENOENT
@@ -240,18 +271,14 @@ func collect(e *epollSet, out uintptr, max int) int {
 		if err != 0 {
 			continue
 		}
-		ready := readiness(f) & (in.Events | linux.EPOLLERR | linux.EPOLLHUP)
-		if ready == 0 || in.Events&linux.EPOLLET != 0 && in.Seen == f.Gen {
-			continue // edge-triggered: nothing happened since the last report
+		ready := in.report(readiness(f), f.Gen)
+		if ready == 0 {
+			continue
 		}
-		in.Seen = f.Gen
 		ev := (*linux.EpollEvent)(unsafe.Pointer(out + uintptr(n)*12))
 		ev.Events = ready
 		ev.Data = in.Data
 		n++
-		if in.Events&linux.EPOLLONESHOT != 0 {
-			in.Events = 0
-		}
 	}
 	return n
 }

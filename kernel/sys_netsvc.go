@@ -212,41 +212,7 @@ func sysNetRxPut(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if err != 0 {
 		return 0, err
 	}
-	s := &socks[si]
-	n := uintptr(tf.R10)
-	if s.State == ssClosing || s.Shut&shutRcv != 0 || s.Rx.N == 0 {
-		if n == 0 {
-			return 1 << 20, 0
-		}
-		return n, 0 // nobody will read it
-	}
-	if n == 0 { // a query: the free space
-		sp := uintptr(s.Rx.space())
-		if s.Type == linux.SOCK_DGRAM {
-			sp = uintptr(s.Rx.size()) // a datagram that does not fit is dropped
-		}
-		if sp == 0 && tf.R9 != 0 {
-			s.RxWant = true
-		}
-		return sp, 0
-	}
-	iov := linux.Iovec{Base: tf.RDX, Len: tf.R10}
-	v := ioVecs{uintptr(unsafe.Pointer(&iov)), 1}
-	if s.Type == linux.SOCK_DGRAM {
-		if !s.Rx.putDgram((*unet.Addr)(unsafe.Pointer(uintptr(tf.R8))), v, n) {
-			return 0, linux.EAGAIN
-		}
-		sockChanged(si)
-		return n, 0
-	}
-	put := s.Rx.putV(v, 0, n)
-	if tf.R9 != 0 || put < n {
-		s.RxWant = true
-	}
-	if put > 0 {
-		sockChanged(si)
-	}
-	return put, 0
+	return inetRxPut(si, uintptr(tf.RDX), uintptr(tf.R10), (*unet.Addr)(unsafe.Pointer(uintptr(tf.R8))), tf.R9 != 0)
 }
 
 // sysNetTxTake: unigo_net_tx_take(ctl, id, buf, cap, *Addr).
@@ -255,23 +221,7 @@ func sysNetTxTake(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if err != 0 {
 		return 0, err
 	}
-	s := &socks[si]
-	iov := linux.Iovec{Base: tf.RDX, Len: tf.R10}
-	v := ioVecs{uintptr(unsafe.Pointer(&iov)), 1}
-	var got uintptr
-	if s.Type == linux.SOCK_DGRAM {
-		if s.Tx.Recs == 0 {
-			return 0, linux.EAGAIN
-		}
-		got, _ = s.Tx.takeDgram((*unet.Addr)(unsafe.Pointer(uintptr(tf.R8))), v, uintptr(tf.R10), false)
-	} else {
-		if s.Tx.empty() {
-			return 0, linux.EAGAIN
-		}
-		got = s.Tx.takeV(v, 0, uintptr(tf.R10), false)
-	}
-	sockChanged(si) // room for the writer
-	return got, 0
+	return inetTxTake(si, uintptr(tf.RDX), uintptr(tf.R10), (*unet.Addr)(unsafe.Pointer(uintptr(tf.R8))))
 }
 
 // sysNetUpdate: unigo_net_update(ctl, id, *Update).
@@ -280,41 +230,10 @@ func sysNetUpdate(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if err != 0 {
 		return 0, err
 	}
-	s := &socks[si]
-	u := (*unet.Update)(unsafe.Pointer(uintptr(tf.RDX)))
-	if s.State == ssClosing {
-		return 0, 0
+	if tf.RDX == 0 {
+		return 0, linux.EFAULT
 	}
-	switch u.Op {
-	case unet.UConnected:
-		if s.State == ssConnecting {
-			s.State = ssConnected
-		}
-		if u.Local.Port != 0 {
-			s.Local = u.Local
-		}
-		if s.Type == linux.SOCK_STREAM {
-			s.Remote = u.Remote
-		}
-	case unet.UError:
-		s.Err = linux.Errno(u.Err)
-		if s.State == ssConnecting {
-			s.State = ssOpen
-		}
-	case unet.UEOF:
-		s.Shut |= shutRcv
-	case unet.UReset:
-		s.Err = linux.Errno(u.Err)
-		s.Shut = shutRcv | shutSend
-		if s.State == ssConnecting {
-			s.State = ssOpen
-		}
-	case unet.UWritable:
-	default:
-		return 0, linux.EINVAL
-	}
-	sockChanged(si)
-	return 0, 0
+	return 0, inetUpdate(si, (*unet.Update)(unsafe.Pointer(uintptr(tf.RDX))))
 }
 
 // sysNetAccepted: unigo_net_accepted(ctl, listener, *Update) -> the new socket's id.
@@ -323,35 +242,11 @@ func sysNetAccepted(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if err != 0 {
 		return 0, err
 	}
-	l := &socks[li]
-	if l.State != ssListening {
-		return 0, linux.ECONNREFUSED
+	if tf.RDX == 0 {
+		return 0, linux.EFAULT
 	}
-	u := (*unet.Update)(unsafe.Pointer(uintptr(tf.RDX)))
-	ci, err := inetNewSocket(uint64(l.Family), l.Type, l.Proto)
-	if err != 0 {
-		return 0, err
-	}
-	c := &socks[ci]
-	if err := inetAllocRings(c); err != 0 {
-		sockFree(c)
-		return 0, err
-	}
-	c.State = ssConnected
-	c.Local, c.Remote = u.Local, u.Remote
-	c.Bound = false // the listener owns the port
-	c.Svc = true
-	c.Opts = l.Opts
-	l = &socks[li]
-	if l.QTail >= 0 {
-		socks[l.QTail].Next = ci
-	} else {
-		l.QHead = ci
-	}
-	l.QTail = ci
-	l.QLen++
-	sockChanged(li)
-	return uintptr(c.NetID), 0
+	id, err := inetAccepted(li, (*unet.Update)(unsafe.Pointer(uintptr(tf.RDX))))
+	return uintptr(id), err
 }
 
 // sysNetFree: unigo_net_free(ctl, id).
@@ -360,11 +255,7 @@ func sysNetFree(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if err != 0 {
 		return 0, err
 	}
-	if socks[si].State != ssClosing {
-		return 0, linux.EBUSY
-	}
-	sockFree(&socks[si])
-	return 0, 0
+	return 0, inetSvcFree(si)
 }
 
 // sysNetCmdline: unigo_net_cmdline(ctl, buf, cap) copies up to cap bytes of the kernel

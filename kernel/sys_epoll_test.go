@@ -1,0 +1,192 @@
+package kernel
+
+import (
+	"testing"
+	"unsafe"
+
+	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/abi/unet"
+)
+
+// goNetpoll is what Go's netpoller registers for every socket (runtime/netpoll_epoll.go).
+const goNetpoll = linux.EPOLLIN | linux.EPOLLOUT | linux.EPOLLRDHUP | linux.EPOLLET
+
+func TestEpollEdgeTriggeredReportsOncePerGeneration(t *testing.T) {
+	var in interest
+	in.arm(3, goNetpoll, [2]uint32{7, 0}, 41)
+	if got := in.report(evOut, 41); got != evOut&goNetpoll {
+		t.Fatalf("first report of a ready file: %#x, want %#x (ready at registration counts)", got, evOut&goNetpoll)
+	}
+	if got := in.report(evOut, 41); got != 0 {
+		t.Errorf("same generation again: %#x, want nothing", got)
+	}
+	if got := in.report(evOut|evIn, 42); got != linux.EPOLLOUT|linux.EPOLLIN {
+		t.Errorf("new generation: %#x, want IN|OUT", got)
+	}
+	if got := in.report(evOut|evIn, 43); got != linux.EPOLLOUT|linux.EPOLLIN {
+		t.Errorf("another change with the same bits (more data): %#x, want IN|OUT again", got)
+	}
+	if got := in.report(0, 44); got != 0 {
+		t.Errorf("a change to not ready: %#x, want nothing", got)
+	}
+}
+
+func TestEpollLevelTriggeredReportsWhileReady(t *testing.T) {
+	var in interest
+	in.arm(3, linux.EPOLLIN, [2]uint32{}, 0)
+	for i := 0; i < 3; i++ {
+		if got := in.report(evIn|evOut, 5); got != linux.EPOLLIN {
+			t.Errorf("report %d: %#x, want EPOLLIN (only what was asked)", i, got)
+		}
+	}
+	if got := in.report(evOut, 5); got != 0 {
+		t.Errorf("not readable: %#x, want nothing", got)
+	}
+}
+
+func TestEpollReportsErrAndHupUnasked(t *testing.T) {
+	var in interest
+	in.arm(3, linux.EPOLLIN|linux.EPOLLET, [2]uint32{}, 0)
+	want := uint32(linux.EPOLLERR | linux.EPOLLHUP)
+	if got := in.report(evErr|evHup|evOut|evRdHup, 1); got != want {
+		t.Errorf("reset socket watched for EPOLLIN: %#x, want ERR|HUP %#x", got, want)
+	}
+	var none interest
+	none.arm(3, 0, [2]uint32{}, 0)
+	if got := none.report(evErr|evIn, 1); got != linux.EPOLLERR {
+		t.Errorf("events 0: %#x, want EPOLLERR", got)
+	}
+}
+
+func TestEpollOneShotDisarmsUntilModified(t *testing.T) {
+	var in interest
+	in.arm(3, linux.EPOLLIN|linux.EPOLLONESHOT, [2]uint32{}, 0)
+	if got := in.report(evIn, 1); got != linux.EPOLLIN {
+		t.Fatalf("first: %#x, want EPOLLIN", got)
+	}
+	for gen := uint32(2); gen < 4; gen++ {
+		if got := in.report(evIn|evErr|evHup, gen); got != 0 {
+			t.Errorf("disarmed one-shot, generation %d: %#x, want nothing (not even ERR/HUP)", gen, got)
+		}
+	}
+	in.arm(3, linux.EPOLLIN|linux.EPOLLONESHOT, [2]uint32{}, 4)
+	if got := in.report(evIn, 4); got != linux.EPOLLIN {
+		t.Errorf("after EPOLL_CTL_MOD: %#x, want EPOLLIN", got)
+	}
+}
+
+// hostEpoll is an epoll set on the host harness.
+type hostEpoll struct {
+	k  *hostNet
+	fd uint64
+}
+
+func (k *hostNet) epoll() *hostEpoll {
+	return &hostEpoll{k, uint64(k.must("epoll_create1", sysEpollCreate1, 0))}
+}
+
+func (e *hostEpoll) add(fd uint64, events uint32) {
+	ev := heapVal[linux.EpollEvent]()
+	ev.Events, ev.Data[0] = events, uint32(fd)
+	e.k.must("epoll_ctl", sysEpollCtl, e.fd, linux.EPOLL_CTL_ADD, fd, addrOf(ev))
+}
+
+// wait polls (timeout 0) and returns fd -> events.
+func (e *hostEpoll) wait() map[uint32]uint32 {
+	evs := make([]linux.EpollEvent, 16)
+	keep = append(keep, evs)
+	n, err := epollWait(e.fd, uintptr(unsafe.Pointer(&evs[0])), len(evs), 0)
+	if err != 0 {
+		e.k.t.Fatalf("epoll_wait: %v", err)
+	}
+	m := map[uint32]uint32{}
+	for _, ev := range evs[:n] {
+		m[ev.Data[0]] = ev.Events
+	}
+	return m
+}
+
+func wantEvents(t *testing.T, what string, got map[uint32]uint32, fd uint64, want uint32) {
+	t.Helper()
+	if got[uint32(fd)] != want {
+		t.Errorf("%s: epoll_wait reports %#x for fd %d, want %#x (all: %v)", what, got[uint32(fd)], fd, want, got)
+	}
+}
+
+// A connection's life as Go's netpoller sees it: each change the service reports is one
+// new edge, reported once; reading and writing without a change report nothing.
+func TestEpollEdgesFollowAConnectionAsGoNetpollExpects(t *testing.T) {
+	k := newHostNet(t)
+	ep := k.epoll()
+	fd := k.tcp4()
+	if err := k.connect(fd, sin(10, 0, 2, 2, 80)); err != linux.EINPROGRESS {
+		t.Fatal(err)
+	}
+	ep.add(fd, goNetpoll)
+	wantEvents(t, "connecting", ep.wait(), fd, 0)
+	k.work()
+	k.svcUpdate(fd, unet.Update{Op: unet.UConnected})
+	wantEvents(t, "connected", ep.wait(), fd, linux.EPOLLOUT)
+	wantEvents(t, "nothing new", ep.wait(), fd, 0)
+	k.write(fd, []byte("GET / HTTP/1.0\r\n\r\n"))
+	wantEvents(t, "after a write that fit", ep.wait(), fd, 0)
+	k.svcRxPut(fd, []byte("HTTP/1.0 200 OK\r\n"), false)
+	wantEvents(t, "data", ep.wait(), fd, linux.EPOLLIN|linux.EPOLLOUT)
+	k.svcRxPut(fd, []byte("\r\nbody"), false)
+	wantEvents(t, "more data, unread", ep.wait(), fd, linux.EPOLLIN|linux.EPOLLOUT)
+	k.read(fd, 100)
+	wantEvents(t, "after reading", ep.wait(), fd, 0)
+	k.svcUpdate(fd, unet.Update{Op: unet.UEOF})
+	wantEvents(t, "FIN", ep.wait(), fd, linux.EPOLLIN|linux.EPOLLOUT|linux.EPOLLRDHUP)
+	k.svcUpdate(fd, unet.Update{Op: unet.UReset, Err: int32(linux.ECONNRESET)})
+	wantEvents(t, "reset", ep.wait(), fd, linux.EPOLLIN|linux.EPOLLOUT|linux.EPOLLRDHUP|linux.EPOLLHUP|linux.EPOLLERR)
+	wantEvents(t, "nothing new after reset", ep.wait(), fd, 0)
+}
+
+// A socket that is already readable when it is registered edge-triggered is reported
+// at once (an accepted connection whose request arrived before accept returned).
+func TestEpollReportsReadinessPresentAtRegistration(t *testing.T) {
+	k := newHostNet(t)
+	l := k.tcp4()
+	k.bind(l, sin(0, 0, 0, 0, 80))
+	k.must("listen", sysListen, l, 16)
+	k.work()
+	_, li := k.sock(l)
+	u := unet.Update{Op: unet.UConnected}
+	id, err := inetAccepted(li, &u)
+	if err != 0 {
+		t.Fatal(err)
+	}
+	ci := sockByNetID(id)
+	req := heapBuf(5)
+	copy(req, "hello")
+	if n, err := inetRxPut(ci, uintptr(bufAddr(req)), 5, nil, false); n != 5 || err != 0 {
+		t.Fatalf("rx_put before accept: %d %v", n, err)
+	}
+	ep := k.epoll()
+	ep.add(l, goNetpoll)
+	wantEvents(t, "listener with a queued connection", ep.wait(), l, linux.EPOLLIN)
+	c := uint64(k.must("accept4", sysAccept4, l, 0, 0, linux.SOCK_NONBLOCK))
+	ep.add(c, goNetpoll)
+	wantEvents(t, "accepted connection with data", ep.wait(), c, linux.EPOLLIN|linux.EPOLLOUT)
+	wantEvents(t, "listener, queue empty", ep.wait(), l, 0)
+}
+
+// The send ring filling and draining: EPOLLOUT comes back as a new edge when the service
+// takes data, which is what wakes a Go writer parked on EAGAIN.
+func TestEpollWriterWakesWhenTheServiceDrainsTheSendRing(t *testing.T) {
+	k := newHostNet(t)
+	ep := k.epoll()
+	fd := k.tcp4()
+	k.established(fd)
+	ep.add(fd, goNetpoll)
+	wantEvents(t, "connected", ep.wait(), fd, linux.EPOLLOUT)
+	big := make([]byte, 2*sockRingPages*ringPageSize)
+	k.write(fd, big)
+	if _, err := k.write(fd, big); err != linux.EAGAIN {
+		t.Fatalf("write into a full ring: %v", err)
+	}
+	wantEvents(t, "ring full", ep.wait(), fd, 0)
+	k.svcTxTake(fd, 4096)
+	wantEvents(t, "service took 4 KiB", ep.wait(), fd, linux.EPOLLOUT)
+}
