@@ -42,8 +42,13 @@ const (
 	_ = -uint(runq.MaxCPUs - maxCPUs)       // numbers fit the run queues
 )
 
-// anyRunnable reports whether a thread waits for this CPU: its time slice must end.
-func anyRunnable() bool { return runQ.Len(int(thisCPU().ID)) > 0 }
+// anyRunnable reports whether the running thread's time slice must end: a thread waits in
+// this CPU's queue, or the running thread's affinity no longer allows this CPU (it moves
+// when the slice ends; see kickIdleCPU).
+func anyRunnable() bool {
+	c := thisCPU()
+	return runQ.Len(int(c.ID)) > 0 || c.Current != 0 && threads[c.Current].Affinity&(1<<c.ID) == 0
+}
 
 // pickNext takes the next thread to run on this CPU off the run queues: the front of its
 // own, or else one stolen from the longest other queue that has a thread allowed here;
@@ -206,10 +211,16 @@ func wake(t *thread, why uint32) {
 }
 
 // kickIdleCPU is called when t's affinity changed: if t waits in the queue of a CPU it
-// may no longer run on, it moves to one it may (and that CPU is woken). A running thread
-// moves when it next gives up its CPU; a blocked one when it wakes.
+// may no longer run on, it moves to one it may (and that CPU is woken). If it runs on
+// another CPU it may no longer use, that CPU gets an IPI: its armTimer then ends the
+// slice (anyRunnable), and schedule moves the thread. The caller handles a thread that
+// runs here; a blocked one moves when it wakes.
 func kickIdleCPU(t *thread) {
 	i := threadIndex(t)
+	if t.State == stRunning && uintptr(t.CPU) != thisCPU().ID && t.Affinity&(1<<t.CPU) == 0 {
+		sendIPI(&cpus[t.CPU], vecWakeIPI)
+		return
+	}
 	if cpu, ok := runQ.On(int(i)); ok && t.Affinity&(1<<cpu) == 0 {
 		runQ.Remove(int(i))
 		enqueue(i, false)
