@@ -301,3 +301,62 @@ func (v *volume) flush(e Env, vol int, limit int) linux.Errno {
 	}
 	return f.first
 }
+
+// maxPrefetch is how many blocks one prefetch reads together.
+const maxPrefetch = 32
+
+// prefetch reads those of blks (0s are skipped) that are not cached, with every read in
+// flight before the first Wait (the device queue permitting), so a large read waits for
+// the disk about once instead of once per block. A block that fails to read is left
+// out: the get that follows retries it and reports the error.
+func (v *volume) prefetch(e Env, vol int, blks []uint32) {
+	var bufs [maxPrefetch]int32
+	var which [maxPrefetch]uint32
+	n := 0
+	for _, blk := range blks {
+		if n == maxPrefetch {
+			break
+		}
+		if blk == 0 || blk >= v.Blocks || v.cache.find(blk) != noBuf {
+			continue
+		}
+		// Take every buffer before starting any read: take may write back dirty
+		// buffers, and that must not find the queue full of these reads.
+		i, err := v.take(e, vol)
+		if err != 0 {
+			break
+		}
+		reused := false
+		for k := 0; k < n; k++ {
+			reused = reused || bufs[k] == i
+		}
+		if reused { // the cache is so small that take cycled back: read what we have
+			break
+		}
+		bufs[n], which[n] = i, blk
+		n++
+	}
+	var ids [maxPrefetch]int
+	started, done := 0, 0
+	finish := func(k int) {
+		if e.Disk.Wait(vol, ids[k]) == 0 && v.cache.find(which[k]) == noBuf {
+			v.insert(bufs[k], which[k])
+		}
+	}
+	for started < n {
+		id, err := e.Disk.Start(vol, false, uint64(which[started])<<(v.Shift-9), v.bytes(e, bufs[started]))
+		if err == linux.EAGAIN && done < started {
+			finish(done)
+			done++
+			continue
+		}
+		if err != 0 {
+			break
+		}
+		ids[started] = id
+		started++
+	}
+	for ; done < started; done++ {
+		finish(done)
+	}
+}

@@ -157,6 +157,15 @@ func TestEvictionWritesBackAndRereads(t *testing.T) {
 	}
 	tv.sync(t)
 	fsck(t, tv.path)
+	tv = mountImage(t, tv.path, true)
+	reads := tv.disk.reads
+	if got := tv.readAll(t, tv.lookup(t, Root, "f")); !bytes.Equal(got, want) {
+		t.Error("contents differ when read from the disk")
+	}
+	if tv.disk.maxFlight < maxPrefetch/2 || tv.disk.reads-reads > len(want)/4096+len(want)/4096/1024+8 {
+		t.Errorf("reading %d blocks: %d reads, at most %d in flight; want each block read once, many at a time",
+			len(want)/4096, tv.disk.reads-reads, tv.disk.maxFlight)
+	}
 }
 
 func TestDiskErrorsGiveEIO(t *testing.T) {
