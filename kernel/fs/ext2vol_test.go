@@ -146,6 +146,47 @@ func TestExt2VolumeThroughTheVFS(t *testing.T) {
 	}
 }
 
+func TestExt2SymlinksResolveLikeLinux(t *testing.T) {
+	e, _, _ := setupExt2(t, false)
+	vol := mustLookup(t, e, "/vol")
+	f := mkfile(t, e, "/vol/f", linux.S_IFREG)
+	for name, target := range map[string]string{
+		"loop1": "loop2", "loop2": "loop1", // a cycle
+		"c": "b", "b": "a", "a": "f", // a chain
+		"dangling": "nowhere",
+		"tmp":      "/tmp", // out of the volume, into another mount
+		"long":     strings.Repeat("./", 1000) + "f",
+		"toolong":  strings.Repeat("./", 2040) + "f",
+	} {
+		if err := Symlink(e, vol, name, target, 0, 0); err != 0 {
+			t.Fatalf("Symlink(%s): %v", name, err)
+		}
+	}
+	mkfile(t, e, "/tmp/x", linux.S_IFREG)
+	for path, want := range map[string]linux.Errno{
+		"/vol/loop1":        linux.ELOOP,
+		"/vol/c":            0,
+		"/vol/c/":           linux.ENOTDIR,
+		"/vol/dangling":     linux.ENOENT,
+		"/vol/tmp/x":        0,
+		"/vol/tmp/../vol/c": 0,
+		"/vol/long":         0,
+		"/vol/toolong/" + strings.Repeat("./", 20): linux.ENAMETOOLONG, // target and rest past PATH_MAX
+	} {
+		if _, err := Lookup(e, RootNode, path, true); err != want {
+			t.Errorf("Lookup(%q) = %v, want %v", path, err, want)
+		}
+	}
+	if n, _ := Lookup(e, RootNode, "/vol/c", true); n != f {
+		t.Errorf("the chain leads to %+v, want %+v", n, f)
+	}
+	free := e.Frames.FreePages()
+	Lookup(e, RootNode, "/vol/a", true)
+	if e.Frames.FreePages() != free {
+		t.Error("Lookup through a symlink kept its path frame")
+	}
+}
+
 func TestExt2ReadOnlyMountGivesEROFS(t *testing.T) {
 	e, _, _ := setupExt2(t, true)
 	vol := mustLookup(t, e, "/vol")
@@ -171,4 +212,42 @@ func mustLookup2(t *testing.T, e Env, path string) Node {
 		t.Fatalf("Lookup(%q) = %v", path, err)
 	}
 	return n
+}
+
+func TestMountExt2RefusesGarbageWithAProblem(t *testing.T) {
+	e := setup(t)
+	e.Disk = &memDisk{img: make([]byte, 1<<20)}
+	resetExt2ForTest(1)
+	if err := MountExt2(e, "/vol", 1, false); err != linux.EINVAL || !strings.Contains(Ext2Problem(), "bad magic 0x0") {
+		t.Errorf("MountExt2 on zeros = %v (%q); want EINVAL, bad magic", err, Ext2Problem())
+	}
+	if _, err := Lookup(e, RootNode, "/vol", true); err != linux.ENOENT {
+		t.Errorf("a failed mount left /vol: %v", err)
+	}
+	if err := MountExt2(e, "/nodir/vol", 1, false); err != linux.ENOENT {
+		t.Errorf("mount point under a missing directory: %v", err)
+	}
+}
+
+func TestExt2SyncMakesChangesDurable(t *testing.T) {
+	e, img, d := setupExt2(t, false)
+	f := mkfile(t, e, "/vol/f", linux.S_IFREG)
+	WriteAt(e, f, 0, []byte("durable"))
+	before := string(d.img)
+	if err := Sync(e, f); err != 0 {
+		t.Fatal(err)
+	}
+	if string(d.img) == before {
+		t.Fatal("Sync wrote nothing")
+	}
+	SyncAll(e)
+	os.WriteFile(img, d.img, 0644)
+	out, err := exec.Command("/usr/sbin/debugfs", "-R", "cat /f", img).Output()
+	if err != nil || string(out) != "durable" {
+		t.Errorf("debugfs cat /f = %q, %v", out, err)
+	}
+	u := Statfs(f)
+	if u.Bsize != 4096 || u.Bfree == 0 || u.Bavail >= u.Bfree || u.Ffree == 0 || u.Files != 4096 {
+		t.Errorf("statfs %+v", u)
+	}
 }

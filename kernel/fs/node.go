@@ -317,8 +317,8 @@ func Path(e Env, n Node, buf []byte) (int, linux.Errno) {
 	return len(buf) - end, 0
 }
 
-// Ref records a holder of n (an open file, the current directory): a tmpfs file removed
-// meanwhile lives until the matching Release.
+// Ref records a holder of n (an open file, the current directory): a tmpfs or ext2 file
+// removed meanwhile lives until the matching Release.
 func Ref(n Node) {
 	switch kindOf(n) {
 	case kindTmpfs:

@@ -2,6 +2,7 @@ package ext2
 
 import (
 	"bytes"
+	"fmt"
 	"crypto/sha256"
 	"math/rand"
 	"strings"
@@ -33,6 +34,14 @@ func TestFilesWrittenHereReadBackThroughDebugfs(t *testing.T) {
 	}
 	tv.sync(t)
 	fsck(t, tv.path)
+	u := Statfs(0)
+	st := debugfs(t, tv.path, "stats", false)
+	for _, want := range []string{fmt.Sprintf("Free blocks:              %d\n", u.Free),
+		fmt.Sprintf("Free inodes:              %d\n", u.FFree)} {
+		if !strings.Contains(st, want) {
+			t.Errorf("statfs %+v disagrees with the superblock: want %q in\n%s", u, want, st)
+		}
+	}
 
 	if got := debugfs(t, tv.path, "cat /dir/hello.txt", false); got != "hello, ext2\n" {
 		t.Errorf("debugfs cat /dir/hello.txt = %q", got)
