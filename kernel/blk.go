@@ -19,6 +19,8 @@ import (
 	"unsafe"
 
 	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/fs"
+	"github.com/unigo-os/unigo/kernel/klog"
 	"github.com/unigo-os/unigo/kernel/virtio"
 )
 
@@ -215,4 +217,110 @@ func waitUninterruptible(key uintptr) {
 	t.SigMask = ^uint64(0)
 	block(waitDevice, key, 0)
 	t.SigMask = saved
+}
+
+// volPath[i] holds volume i's mount point, decoded from its unigo.vol option. Written only
+// by mountVolumes at boot.
+var volPath [virtio.BlkMaxDisks][256]byte
+
+// mountVolumes mounts block device i at the path of the i-th unigo.vol option
+// (docs/cmdline.md), after the root file system. A volume it cannot mount stops the
+// machine before the program starts, with a message naming the volume, its path and the
+// problem, and exit code 125: a program carrying on without its data would fail later in
+// puzzling ways, or write to the read-only root's mount point directory.
+func mountVolumes() {
+	const key = "unigo.vol="
+	s := unsafe.String(&cmdline[0], cmdlineLen)
+	n := 0
+	for len(s) > 0 {
+		var tok string
+		tok, s = nextToken(s)
+		if len(tok) < len(key) || tok[:len(key)] != key {
+			continue
+		}
+		v := tok[len(key):]
+		if n == virtio.BlkMaxDisks {
+			volumeFailed(n, v, "more than 4 unigo.vol options")
+		}
+		k, ro, ok := parseVolOption(v, volPath[n][:])
+		if !ok {
+			volumeFailed(n, v, "bad unigo.vol option (want an absolute PATH[:ro], percent-encoded, without ':')")
+		}
+		path := unsafe.String(&volPath[n][0], k)
+		if n >= virtio.BlkDisks() {
+			volumeFailed(n, path, "no virtio-blk device for it (QEMU needs -drive and -device virtio-blk-device or virtio-blk-pci)")
+		}
+		if (volumes{}).ReadOnly(n) {
+			ro = true // the device refuses writes (-v ...:ro, QEMU's readonly=on)
+		}
+		if err := fs.MountExt2(fsEnv(), path, n, ro); err != 0 {
+			volumeFailed(n, path, mountProblem(err))
+		}
+		n++
+	}
+}
+
+// mountProblem says why MountExt2 failed.
+func mountProblem(err linux.Errno) string {
+	switch {
+	case err == linux.EINVAL && fs.Ext2Problem() != "":
+		return fs.Ext2Problem()
+	case err == linux.ENOENT:
+		return "the mount point's parent directory does not exist in the root file system"
+	case err == linux.ENOTDIR:
+		return "the mount point's parent is not a directory"
+	case err == linux.EBUSY:
+		return "the mount point or the volume is already in use"
+	case err == linux.EIO:
+		return "I/O error reading the volume"
+	case err == linux.ENOMEM:
+		return "out of memory for the volume's buffers"
+	}
+	return err.Name()
+}
+
+// volumeFailed prints "unigo: volume I at PATH: PROBLEM" and stops the machine.
+func volumeFailed(vol int, path, problem string) {
+	klog.Str("unigo: volume ")
+	klog.Dec(int64(vol))
+	klog.Str(" at ")
+	klog.Str(path)
+	klog.Str(": ")
+	klog.Str(problem)
+	klog.Str("\n")
+	haltWithCode(exitKernelFault)
+}
+
+// parseVolOption decodes a unigo.vol value, PATH[:ro] with PATH percent-encoded
+// (docs/cmdline.md), into dst. It returns the path's length and whether the volume is
+// read-only; ok is false if PATH is not absolute, contains ':', has a bad escape or does
+// not fit dst.
+func parseVolOption(v string, dst []byte) (n int, ro bool, ok bool) {
+	if len(v) >= 3 && v[len(v)-3:] == ":ro" {
+		v, ro = v[:len(v)-3], true
+	}
+	if len(v) == 0 || v[0] != '/' {
+		return 0, false, false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == ':' || n == len(dst) {
+			return 0, false, false
+		}
+		if c == '%' {
+			if i+2 >= len(v) {
+				return 0, false, false
+			}
+			hi, ok1 := hexVal(v[i+1])
+			lo, ok2 := hexVal(v[i+2])
+			if !ok1 || !ok2 {
+				return 0, false, false
+			}
+			c = hi<<4 | lo
+			i += 2
+		}
+		dst[n] = c
+		n++
+	}
+	return n, ro, true
 }

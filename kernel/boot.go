@@ -56,6 +56,7 @@ func kmain(startInfo uintptr) {
 	_, statsOn = cmdlineOption("unigo.stats")
 	initFiles()
 	mountRoot()
+	mountVolumes() // blk.go: unigo.vol, ext2 on the virtio-blk disks
 	// The other CPUs start before the program, which counts them (sched_getaffinity) once.
 	if v, ok := cmdlineOption("unigo.cpus"); ok {
 		if n := atoi(v); n > 1 {

@@ -42,9 +42,9 @@ const (
 )
 
 // fsEnv is what package fs needs from the machine (built per call: no stored pointers),
-// with /proc's live state (sys_fs_proc.go).
+// with /proc's live state (sys_fs_proc.go) and the volumes' disks (blk.go).
 func fsEnv() fs.Env {
-	return fs.Env{Env: tmpfs.Env{Frames: &frames, Mem: mm.Identity{}, Now: dev.Walltime}, Proc: procSource{}}
+	return fs.Env{Env: tmpfs.Env{Frames: &frames, Mem: mm.Identity{}, Now: dev.Walltime}, Proc: procSource{}, Disk: volumes{}}
 }
 
 // mountRoot mounts the initrd (if any) as "/", a tmpfs at /tmp (kernel option
