@@ -45,7 +45,7 @@ func buildMain(args []string, stdout, stderr io.Writer) int {
 		return report(stderr, "build", err)
 	}
 	root := build.RootTarPath(res.Image)
-	if err := packRoot(root, "", "", mounts, nil, stderr); err != nil {
+	if err := packRoot(root, "", "", mounts, nil, nil, stderr); err != nil {
 		os.Remove(res.Image)
 		return report(stderr, "build", err)
 	}

@@ -1,10 +1,17 @@
 package main
 
 import (
+	"archive/tar"
+	"bufio"
 	"flag"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/unigo-os/unigo/internal/build"
 	"github.com/unigo-os/unigo/internal/vmm"
 )
 
@@ -78,4 +85,129 @@ func (n *netFlags) resolve() (vmm.Net, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// resolvConfPath is where Go's resolver reads its name servers.
+const resolvConfPath = "/etc/resolv.conf"
+
+// withDNS makes the root archive's default /etc/resolv.conf name the --dns servers: the
+// root is read-only in the guest, so this is where they must be for net.LookupHost and
+// net.Dial("tcp", "name:port"). Without --dns the default (QEMU user networking's
+// 10.0.2.3, which its DHCP server also hands out) stays. A --files tree that has its
+// own /etc/resolv.conf still wins.
+func withDNS(defaults []build.DefaultFile, dns []string) []build.DefaultFile {
+	if len(dns) == 0 {
+		return defaults
+	}
+	f := build.DefaultFile{Path: resolvConfPath, Data: resolvConf(dns)}
+	out := make([]build.DefaultFile, 0, len(defaults)+1)
+	for _, d := range defaults {
+		if d.Path != resolvConfPath {
+			out = append(out, d)
+		}
+	}
+	return append(out, f)
+}
+
+// resolvConf is the /etc/resolv.conf that names dns.
+func resolvConf(dns []string) []byte {
+	var b strings.Builder
+	b.WriteString("# unigo run --dns\n")
+	for _, d := range dns {
+		fmt.Fprintf(&b, "nameserver %s\n", d)
+	}
+	return []byte(b.String())
+}
+
+// dnsRoot gives a prebuilt image run with --dns a root archive whose /etc/resolv.conf
+// names the servers: a copy of root (the archive `unigo build` packed beside the image,
+// with the default resolv.conf) in a temporary directory that done removes. Without
+// --dns it returns root itself. The run's --dns wins over a resolv.conf the build's
+// --files gave.
+func dnsRoot(root string, dns []string) (archive string, done func(), err error) {
+	if len(dns) == 0 {
+		return root, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "unigo-dns-")
+	if err != nil {
+		return "", nil, err
+	}
+	done = func() { os.RemoveAll(dir) }
+	out := filepath.Join(dir, "root.tar")
+	if err := replaceInTar(root, out, strings.TrimPrefix(resolvConfPath, "/"), resolvConf(dns)); err != nil {
+		done()
+		return "", nil, fmt.Errorf("--dns: rewriting the image's root archive %s: %v", root, err)
+	}
+	return out, done, nil
+}
+
+// replaceInTar copies the archive src to dst with the regular file name (no leading
+// slash) holding data: in its place if src has it, else appended (with its directory).
+func replaceInTar(src, dst, name string, data []byte) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	f, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	tr, tw := tar.NewReader(bufio.NewReaderSize(in, 1<<20)), tar.NewWriter(bw)
+	dir := filepath.Dir(name) + "/"
+	haveDir, done := false, false
+	file := func(mt time.Time) *tar.Header {
+		return &tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(data)),
+			ModTime: mt.Truncate(time.Second), Format: tar.FormatUSTAR}
+	}
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		haveDir = haveDir || hdr.Name == dir
+		if strings.TrimPrefix(hdr.Name, "/") == name && hdr.Typeflag == tar.TypeReg {
+			if err := tw.WriteHeader(file(hdr.ModTime)); err != nil {
+				return err
+			}
+			if _, err := tw.Write(data); err != nil {
+				return err
+			}
+			done = true
+			continue
+		}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		if _, err := io.Copy(tw, tr); err != nil {
+			return err
+		}
+	}
+	if !done {
+		now := time.Now()
+		if !haveDir {
+			d := &tar.Header{Name: dir, Typeflag: tar.TypeDir, Mode: 0o755, ModTime: now.Truncate(time.Second), Format: tar.FormatUSTAR}
+			if err := tw.WriteHeader(d); err != nil {
+				return err
+			}
+		}
+		if err := tw.WriteHeader(file(now)); err != nil {
+			return err
+		}
+		if _, err := tw.Write(data); err != nil {
+			return err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	return f.Close()
 }

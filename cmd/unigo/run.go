@@ -91,7 +91,12 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 		name = strings.TrimSuffix(filepath.Base(target), filepath.Ext(target))
 		if root := build.RootTarPath(target); initrd == "" {
 			if _, err := os.Stat(root); err == nil {
-				initrd, packed = root, true
+				var done func()
+				if initrd, done, err = dnsRoot(root, netCfg.DNS); err != nil {
+					return 0, err
+				}
+				defer done()
+				packed = true
 			}
 		}
 		if vf.verbose && initrd != "" {
@@ -121,7 +126,7 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 				base, self = res.Dir, res.Image
 			}
 			initrd = filepath.Join(tmp, "root.tar")
-			if err := packRoot(initrd, base, self, files, vf.volumes, stderr); err != nil {
+			if err := packRoot(initrd, base, self, files, vf.volumes, netCfg.DNS, stderr); err != nil {
 				return 0, err
 			}
 			packed = true
@@ -183,13 +188,14 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 
 // packRoot writes the guest's root archive to out: base (if set) as "/",
 // the --files trees, the volumes' mount points, and the default /etc and
-// time zone database where those do not provide them; self, if set, is the
-// image, packed at /app.
-func packRoot(out, base, self string, files []build.FileMount, vols []vmm.Volume, stderr io.Writer) error {
+// time zone database where those do not provide them (resolv.conf naming
+// the --dns servers, if any); self, if set, is the image, packed at /app.
+func packRoot(out, base, self string, files []build.FileMount, vols []vmm.Volume, dns []string, stderr io.Writer) error {
 	defaults, err := build.DefaultFiles("")
 	if err != nil {
 		return err
 	}
+	defaults = withDNS(defaults, dns)
 	if self != "" {
 		defaults = append(defaults, build.DefaultFile{Path: build.ExePath, Host: self})
 	}

@@ -66,3 +66,26 @@ func FuzzParseDHCP(f *testing.F) {
 	f.Add(offer(7, dhcpAck)[:300])
 	f.Fuzz(func(t *testing.T, b []byte) { parseDHCP(b, 7) })
 }
+
+func TestResolvConfCheckWantsTheServersFirstInOrder(t *testing.T) {
+	conf := []byte("# comment\nnameserver 10.0.2.2\nsearch example\nnameserver 10.0.2.3\nnameserver bogus\n")
+	have := resolvServers(conf)
+	a2, a3 := netip.MustParseAddr("10.0.2.2"), netip.MustParseAddr("10.0.2.3")
+	if len(have) != 2 || have[0] != a2 || have[1] != a3 {
+		t.Fatalf("resolvServers = %v, want [10.0.2.2 10.0.2.3]", have)
+	}
+	for _, c := range []struct {
+		want []netip.Addr
+		ok   bool
+	}{
+		{[]netip.Addr{a2}, true},
+		{[]netip.Addr{a2, a3}, true},
+		{[]netip.Addr{a3}, false}, // the resolver would ask 10.0.2.2 first
+		{[]netip.Addr{a3, a2}, false},
+		{[]netip.Addr{a2, a3, a3}, false},
+	} {
+		if got := namesAll(have, c.want); got != c.ok {
+			t.Errorf("namesAll(%v, %v) = %v, want %v", have, c.want, got, c.ok)
+		}
+	}
+}

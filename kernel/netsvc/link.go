@@ -210,9 +210,18 @@ func netConfig(cmd map[string]string) (netCfg, error) {
 	return c, nil
 }
 
-// writeResolvConf points Go's resolver at the name servers, where the file system lets it.
+// writeResolvConf makes sure Go's resolver asks the name servers dns (from unigo.dns or
+// DHCP). The root file system is read-only, so the CLI packs them into /etc/resolv.conf
+// for --dns, and its default names QEMU user networking's 10.0.2.3, which QEMU's DHCP
+// server hands out too: then there is nothing to do. Otherwise (a DHCP server on a tap
+// naming others, a prebuilt image run with --dns) the service tries to write the file
+// and says so if it cannot.
 func writeResolvConf(dns []netip.Addr) {
 	if len(dns) == 0 {
+		return
+	}
+	cur, _ := os.ReadFile("/etc/resolv.conf")
+	if namesAll(resolvServers(cur), dns) {
 		return
 	}
 	var b strings.Builder
@@ -220,5 +229,35 @@ func writeResolvConf(dns []netip.Addr) {
 		fmt.Fprintf(&b, "nameserver %v\n", d)
 	}
 	os.MkdirAll("/etc", 0o755)
-	os.WriteFile("/etc/resolv.conf", []byte(b.String()), 0o644)
+	if err := os.WriteFile("/etc/resolv.conf", []byte(b.String()), 0o644); err != nil {
+		fmt.Fprintf(os.Stderr, "unigo: netsvc: name servers %v are not in /etc/resolv.conf, which cannot be changed (%v); "+
+			"the resolver asks %v (with unigo run PACKAGE --dns, the CLI packs them)\n", dns, err, resolvServers(cur))
+	}
+}
+
+// resolvServers returns the nameserver lines of a resolv.conf.
+func resolvServers(conf []byte) []netip.Addr {
+	var out []netip.Addr
+	for _, line := range strings.Split(string(conf), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && f[0] == "nameserver" {
+			if a, err := netip.ParseAddr(f[1]); err == nil {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// namesAll reports whether have lists every address of want, in want's order first.
+func namesAll(have, want []netip.Addr) bool {
+	if len(have) < len(want) {
+		return false
+	}
+	for i := range want {
+		if have[i] != want[i] {
+			return false
+		}
+	}
+	return true
 }

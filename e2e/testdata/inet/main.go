@@ -1,7 +1,7 @@
 // Command inet exercises TCP and UDP sockets through the net package, over the netstack
 // service: loopback checks by default; `serve ADDR` runs an HTTP server until /quit;
-// `client URL UDPADDR` fetches URL and echoes a datagram off UDPADDR. The same program
-// passes on Linux.
+// `client URL UDPADDR` fetches URL and echoes a datagram off UDPADDR; `resolve ...`
+// looks names up through /etc/resolv.conf (see resolve). The same program passes on Linux.
 //
 // Each check prints `name: ok details` or `name: FAILED reason`; the output ends with
 // `PASS inet`, or `FAIL inet` and exit 1.
@@ -46,6 +46,8 @@ func main() {
 		case "client":
 			client(os.Args[2], os.Args[3])
 			clientErrors(os.Args[4], os.Args[5])
+		case "resolve":
+			resolve(os.Args[2:])
 		case "sleep":
 			// Links the netstack service but never listens: -p forwards reach nothing.
 			fmt.Println("sleeping without listening")
@@ -340,4 +342,45 @@ func clientErrors(dnsAddr, refusedAddr string) {
 	} else {
 		check("client-timeout", fmt.Errorf("got %v after %v, want an i/o timeout", err, time.Since(t0)), "")
 	}
+}
+
+// resolve prints the name servers of /etc/resolv.conf (check resolv-conf), then, given
+// NAME WANTADDR TCPNAME URL, looks NAME up with the default resolver (Go's, reading
+// /etc/resolv.conf, port 53) and wants WANTADDR; looks TCPNAME up (the server truncates
+// its UDP answer, so the resolver retries over TCP); and fetches URL, whose host is a
+// name the server answers, with net/http.
+func resolve(args []string) {
+	conf, err := os.ReadFile("/etc/resolv.conf")
+	var servers []string
+	for _, l := range strings.Split(string(conf), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "nameserver" {
+			servers = append(servers, f[1])
+		}
+	}
+	if err == nil && len(servers) == 0 {
+		err = fmt.Errorf("no nameserver in %q", conf)
+	}
+	check("resolv-conf", err, strings.Join(servers, ","))
+	if len(args) < 4 {
+		return
+	}
+	name, want, tcpName, url := args[0], args[1], args[2], args[3]
+	for _, c := range []struct{ check, name string }{{"lookup-udp", name}, {"lookup-tcp", tcpName}} {
+		addrs, err := net.LookupHost(c.name)
+		if err == nil && (len(addrs) != 1 || addrs[0] != want) {
+			err = fmt.Errorf("%s: got %v, want [%s]", c.name, addrs, want)
+		}
+		check(c.check, err, c.name+" "+strings.Join(addrs, ","))
+	}
+	hc := &http.Client{Timeout: 10 * time.Second}
+	resp, err := hc.Get(url)
+	if err == nil {
+		var b []byte
+		b, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil && !strings.HasPrefix(string(b), "host says hello") {
+			err = fmt.Errorf("body %q", b)
+		}
+	}
+	check("dial-by-name", err, url)
 }
