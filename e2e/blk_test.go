@@ -109,11 +109,11 @@ func mke2fsPath(t *testing.T) string {
 }
 
 // mke2fsImage makes an empty ext2 file system the way the ext2 tests do, or skips.
-func mke2fsImage(t *testing.T, dir, name string) string {
+func mke2fsImage(t *testing.T, dir, name, size string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	out, err := exec.Command(mke2fsPath(t), "-q", "-t", "ext2", "-b", "4096", "-I", "256",
-		"-O", "^dir_index,^resize_inode,^ext_attr", "-F", p, "16M").CombinedOutput()
+		"-O", "^dir_index,^resize_inode,^ext_attr", "-F", p, size).CombinedOutput()
 	if err != nil {
 		t.Fatalf("mke2fs: %v\n%s", err, out)
 	}
@@ -127,7 +127,7 @@ func TestVolumeFlagErrors(t *testing.T) {
 	dir := t.TempDir()
 	zeros := filepath.Join(dir, "zeros.img")
 	os.WriteFile(zeros, make([]byte, 1<<20), 0o644)
-	good := mke2fsImage(t, dir, "good.img")
+	good := mke2fsImage(t, dir, "good.img", "16M")
 	cases := []struct {
 		name string
 		v    []string
@@ -168,7 +168,7 @@ func TestVolumeFlagErrors(t *testing.T) {
 func TestVolumeInUseByAnotherVM(t *testing.T) {
 	requireQEMU(t)
 	img := helloImage(t)
-	vol := mke2fsImage(t, t.TempDir(), "data.img")
+	vol := mke2fsImage(t, t.TempDir(), "data.img", "64M")
 	before, _ := os.ReadFile(vol)
 	// The first VM: paused before its first instruction, holding the image's lock.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -202,7 +202,7 @@ func TestVolumeMountFailureStopsTheBoot(t *testing.T) {
 	requireQEMU(t)
 	img := helloImage(t)
 	dir := t.TempDir()
-	good := mke2fsImage(t, dir, "good.img")
+	good := mke2fsImage(t, dir, "good.img", "16M")
 	fake := filepath.Join(dir, "fake.img")
 	b := make([]byte, 1<<20)
 	b[1080], b[1081] = 0x53, 0xEF
@@ -219,7 +219,7 @@ func TestVolumeMountFailureStopsTheBoot(t *testing.T) {
 // survives a second boot, and e2fsck finds the file system clean.
 func TestVolumeOnQ35WithTwoCPUs(t *testing.T) {
 	requireQEMU(t)
-	vol := mke2fsImage(t, t.TempDir(), "data.img")
+	vol := mke2fsImage(t, t.TempDir(), "data.img", "64M")
 	flags := []string{"--machine", "q35", "--cpus", "2", "-v", vol + ":/data"}
 	r := runProg(t, opts{exclusive: true}, "bolt", flags, "write", "verify")
 	wantPass(t, r, "bolt")
@@ -228,5 +228,29 @@ func TestVolumeOnQ35WithTwoCPUs(t *testing.T) {
 	e2fsck := strings.TrimSuffix(mke2fsPath(t), "mke2fs") + "e2fsck"
 	if out, err := exec.Command(e2fsck, "-fn", vol).CombinedOutput(); err != nil {
 		t.Errorf("e2fsck -fn: %v\n%s", err, out)
+	}
+}
+
+// Many goroutines on one volume at once, on one and on two CPUs: the volume lock and the
+// I/O waits sleep (a spinning goroutine keeps running) and survive Go's preemption
+// signals; a syscall ended by EFAULT inside the file system gives the volume lock back.
+func TestBlkStressAndEFAULT(t *testing.T) {
+	requireQEMU(t)
+	for _, c := range []struct {
+		name  string
+		flags []string
+	}{
+		{"microvm", nil},
+		{"q35-2cpus", []string{"--machine", "q35", "--cpus", "2"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			vol := mke2fsImage(t, t.TempDir(), "data.img", "64M")
+			r := runProg(t, opts{exclusive: len(c.flags) > 0}, "blkstress", append(c.flags, "-v", vol+":/data"))
+			wantPass(t, r, "blkstress")
+			e2fsck := strings.TrimSuffix(mke2fsPath(t), "mke2fs") + "e2fsck"
+			if out, err := exec.Command(e2fsck, "-fn", vol).CombinedOutput(); err != nil {
+				t.Errorf("e2fsck -fn: %v\n%s", err, out)
+			}
+		})
 	}
 }
