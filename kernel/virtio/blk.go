@@ -122,10 +122,8 @@ type BlkStats struct {
 }
 
 type blkSlot struct {
-	state   uint8
-	status  uint8 // the device's status, once done
-	typ     uint8
-	written uint32 // bytes the device reported writing
+	state  uint8
+	status uint8 // the device's status, once done
 }
 
 type blkDisk struct {
@@ -219,9 +217,6 @@ func BlkCanFlush(i int) bool { return blk.disks[i].features&blkFFlush != 0 }
 // BlkFeatures returns disk i's negotiated feature bits.
 func BlkFeatures(i int) uint64 { return blk.disks[i].features }
 
-// BlkTransport returns disk i's transport (where it is and its interrupt line).
-func BlkTransport(i int) *Transport { return &blk.disks[i].t }
-
 // BlkStatistics returns disk i's counters.
 func BlkStatistics(i int) BlkStats { return blk.disks[i].stats }
 
@@ -299,7 +294,7 @@ func blkStart(m Mem, i int, typ uint8, sector, pa uint64, n uint32) (int, int) {
 		return -1, BlkAgain
 	}
 	d.q.Publish(m)
-	d.slot[s] = blkSlot{state: blkBusy, typ: typ}
+	d.slot[s] = blkSlot{state: blkBusy}
 	d.inFlight++
 	if uint64(d.inFlight) > d.stats.MaxInFlight {
 		d.stats.MaxInFlight = uint64(d.inFlight)
@@ -425,7 +420,7 @@ func blkReap(m Mem, i int) bool {
 		d.inFlight--
 		switch sl.state {
 		case blkBusy:
-			sl.state, sl.status, sl.written = blkDone, st, written
+			sl.state, sl.status = blkDone, st
 		case blkOrphan:
 			sl.state = blkFree
 		}
