@@ -244,8 +244,10 @@ func timerInterrupt() {
 	}
 }
 
-// armTimer programs this CPU's LAPIC timer for the earliest deadline: a sleeper's, or the
-// end of the running thread's slice when others wait for a CPU.
+// armTimer programs this CPU's LAPIC timer for the earliest deadline: that of a sleeper
+// that blocked on this CPU (each CPU times its own sleepers, so one deadline does not
+// interrupt every CPU), or the end of the running thread's slice when it must end
+// (anyRunnable). A blocked thread stays where it blocked (t.CPU) until it wakes.
 func armTimer() {
 	c := thisCPU()
 	if c.ArmedGen == schedGen {
@@ -255,7 +257,7 @@ func armTimer() {
 	var next int64
 	for i := 1; i < maxThreads; i++ {
 		t := &threads[i]
-		if t.State == stBlocked && t.Deadline != 0 && (next == 0 || t.Deadline < next) {
+		if t.State == stBlocked && t.Deadline != 0 && uintptr(t.CPU) == c.ID && (next == 0 || t.Deadline < next) {
 			next = t.Deadline
 		}
 	}
