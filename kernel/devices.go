@@ -9,6 +9,9 @@ package kernel
 //   - pc, q35: every function on PCI bus 0 (configuration mechanism #1) with a virtio
 //     vendor/device ID. On microvm the scan finds an empty bus.
 //
+// Both keep QEMU's order of -device arguments, which numbers the block devices: disk i is
+// volume i (blk.go), mounted where the i-th unigo.vol option says.
+//
 // Interrupts: GSI n is routed (edge, active high; see dev/ioapic.go for why) to vector
 // vecDeviceFirst+n on the boot CPU. interruptLocked (trap.go) sends the EOI and calls
 // deviceInterrupt with the kernel lock held, which acknowledges the devices on that GSI and
