@@ -58,10 +58,20 @@ func pickNext() uintptr {
 	me := int(thisCPU().ID)
 	next := runQ.Pop(me)
 	if next == 0 {
-		next = runQ.Steal(me, 1)
+		return steal(1)
 	}
-	if next != 0 && threads[next].State != stRunnable {
+	if threads[next].State != stRunnable {
 		bug("pickNext: a queued thread is not runnable")
+	}
+	return uintptr(next)
+}
+
+// steal takes a thread for this CPU from the longest other queue that holds at least min
+// threads and one allowed here (runq.Steal), or returns 0.
+func steal(min int) uintptr {
+	next := runQ.Steal(int(thisCPU().ID), min)
+	if next != 0 && threads[next].State != stRunnable {
+		bug("steal: a queued thread is not runnable")
 	}
 	return uintptr(next)
 }
@@ -115,9 +125,9 @@ func schedule() {
 	cur := c.Current
 	if cur != 0 && threads[cur].State == stRunnable {
 		if runQ.Len(int(c.ID)) == 0 {
-			if s := runQ.Steal(int(c.ID), 2); s != 0 {
+			if s := steal(2); s != 0 {
 				enqueue(cur, true)
-				switchTo(uintptr(s))
+				switchTo(s)
 				return
 			}
 		}
