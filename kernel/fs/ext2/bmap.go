@@ -81,6 +81,11 @@ func (v *volume) bmapAlloc(e Env, vol int, n *inode, lb uint64, goal *uint32) (b
 	if !ok {
 		return 0, false, linux.EFBIG
 	}
+	// Count the blocks missing on the way first: with too few free, fail before
+	// allocating any, rather than leave an index block that maps nothing.
+	if v.missingLevels(e, vol, n, depth, slots) > v.FreeBlocks {
+		return 0, false, linux.ENOSPC
+	}
 	parent := uint32(0) // the index block holding the pointer; 0: the inode
 	for level := 0; level < depth; level++ {
 		var ptr uint32
@@ -124,6 +129,26 @@ func (v *volume) bmapAlloc(e Env, vol int, n *inode, lb uint64, goal *uint32) (b
 		parent = ptr
 	}
 	return parent, fresh, 0
+}
+
+// missingLevels counts the blocks (index and data) that mapping the block slots names
+// would allocate.
+func (v *volume) missingLevels(e Env, vol int, n *inode, depth int, slots [4]uint32) uint32 {
+	ptr := n.block(slots[0])
+	for level := 1; level < depth; level++ {
+		if ptr == 0 {
+			return uint32(depth - level + 1)
+		}
+		i, err := v.get(e, vol, ptr)
+		if err != 0 {
+			return 0 // the allocation pass meets the error
+		}
+		ptr = le32(v.bytes(e, i), 4*int(slots[level]))
+	}
+	if ptr == 0 {
+		return 1
+	}
+	return 0
 }
 
 // freeFrom frees every block of n numbered first or above, and the index blocks that

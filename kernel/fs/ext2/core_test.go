@@ -2,8 +2,8 @@ package ext2
 
 import (
 	"bytes"
-	"fmt"
 	"crypto/sha256"
+	"fmt"
 	"math/rand"
 	"strings"
 	"testing"

@@ -129,7 +129,7 @@ func WriteAt(e Env, vol int, ino Ino, off uint64, buf []byte) (int, linux.Errno)
 		copy(v.bytes(e, i)[in:], chunk)
 		done += len(chunk)
 	}
-	if end := off + uint64(done); end > n.size() {
+	if end := off + uint64(done); done > 0 && end > n.size() {
 		n.setSize(end)
 		v.noteSize(end)
 	}

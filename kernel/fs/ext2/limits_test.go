@@ -26,6 +26,15 @@ func TestENOSPCKeepsWrittenDataAndFsckClean(t *testing.T) {
 	if u := Statfs(0); u.Free != 0 {
 		t.Errorf("statfs free blocks %d when full", u.Free)
 	}
+	// One block free, and a write that needs three (two index blocks and the data): it
+	// fails without taking the one.
+	if err := Truncate(tv.e, 0, f, uint64(n-1024)); err != 0 || Statfs(0).Free != 1 {
+		t.Fatalf("truncate by one block: %v, %d free", err, Statfs(0).Free)
+	}
+	if k, err := WriteAt(tv.e, 0, keep, 100<<20, []byte("far")); k != 0 || err != linux.ENOSPC || Statfs(0).Free != 1 {
+		t.Errorf("write needing index blocks with one block free = %d, %v, %d free; want ENOSPC, 1 free", k, err, Statfs(0).Free)
+	}
+	n -= 1024
 	// Directory growth and inode allocation fail cleanly too.
 	var cerr linux.Errno
 	for k := 0; cerr == 0 && k < 200; k++ {
@@ -41,7 +50,7 @@ func TestENOSPCKeepsWrittenDataAndFsckClean(t *testing.T) {
 		t.Error("data written before ENOSPC was lost")
 	}
 	if got := tv.readAll(t, keep); string(got) != "precious" {
-		t.Errorf("keep = %q", got)
+		t.Errorf("keep = %d bytes, want \"precious\"", len(got))
 	}
 	tv.sync(t)
 	fsck(t, tv.path)
