@@ -193,9 +193,11 @@ func mountImage(t *testing.T, path string, readOnly bool) *testVol {
 	return tv
 }
 
-func testEnv(t *testing.T, d Disk) Env {
+func testEnv(t *testing.T, d Disk) Env { return testEnvRAM(t, d, 16<<20) }
+
+// testEnvRAM gives ram bytes of test memory: little of it makes the cache small.
+func testEnvRAM(t *testing.T, d Disk, ram uint64) Env {
 	t.Helper()
-	const ram = 16 << 20
 	r := mmtest.NewRAM(0, ram)
 	f := new(mm.Frames)
 	f.AddRange(0, ram)
