@@ -45,7 +45,9 @@ func randomOps(t *testing.T, tv *testVol, r *rand.Rand, ops int) {
 	data := map[Ino][]byte{}
 	var files []modelFile
 	dirs := []Ino{Root}
-	name := func() string { return fmt.Sprintf("n%d-%s", r.Intn(1000), string(bytes.Repeat([]byte{'x'}, r.Intn(60)))) }
+	name := func() string {
+		return fmt.Sprintf("n%d-%s", r.Intn(1000), string(bytes.Repeat([]byte{'x'}, r.Intn(60))))
+	}
 	for op := 0; op < ops; op++ {
 		switch k := r.Intn(10); {
 		case k < 2 || len(files) == 0: // create
