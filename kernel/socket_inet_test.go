@@ -356,3 +356,50 @@ func TestInetBindRefusesOverlappingAddressesAsLinuxDoes(t *testing.T) {
 		t.Errorf("SO_REUSEADDR onto a listener's port: %v, want EADDRINUSE", err)
 	}
 }
+
+// UDP: sendto queues a record with its destination for the service; a datagram the
+// service puts arrives whole with its source, and a short buffer truncates it.
+func TestInetUDPCarriesAddressesBothWays(t *testing.T) {
+	k := newHostNet(t)
+	fd := uint64(k.must("socket", sysSocket, linux.AF_INET, linux.SOCK_DGRAM|linux.SOCK_NONBLOCK, 0))
+	if _, err := k.read(fd, 10); err != linux.EAGAIN {
+		t.Errorf("recv on a fresh socket: %v, want EAGAIN", err)
+	}
+	msg := heapBuf(5)
+	copy(msg, "query")
+	to := sin(10, 0, 2, 3, 53)
+	if n, err := k.call(sysSendto, fd, bufAddr(msg), 5, 0, addrOf(to), 16); n != 5 || err != 0 {
+		t.Fatalf("sendto: %d %v", n, err)
+	}
+	s, si := k.sock(fd)
+	if w := k.work()[s.NetID]; w.Bits&(unet.WBind|unet.WTx) != unet.WBind|unet.WTx || w.TxUsed != 1 || w.Local.Port < ephemeralFirst {
+		t.Errorf("work after sendto: %+v, want WBind|WTx, one datagram, an ephemeral port", w)
+	}
+	dst := heapVal[unet.Addr]()
+	buf := heapBuf(64)
+	if n, err := inetTxTake(si, uintptr(bufAddr(buf)), 64, dst); n != 5 || err != 0 || string(buf[:5]) != "query" ||
+		dst.Port != 53 || [4]byte(dst.IP[12:]) != [4]byte{10, 0, 2, 3} || dst.V4 != 1 {
+		t.Errorf("tx_take: %d %v %q to %+v, want \"query\" to 10.0.2.3:53", n, err, buf[:n], dst)
+	}
+	from := heapVal[unet.Addr]()
+	*from = unet.Addr{Port: 53, V4: 1}
+	from.IP[10], from.IP[11] = 0xff, 0xff
+	copy(from.IP[12:], []byte{10, 0, 2, 3})
+	answer := heapBuf(12)
+	copy(answer, "the answer!!")
+	if n, err := inetRxPut(si, uintptr(bufAddr(answer)), 12, from, false); n != 12 || err != 0 {
+		t.Fatalf("rx_put of a datagram: %d %v", n, err)
+	}
+	wantReady(t, "datagram waiting", k.ready(fd), evIn|evOut)
+	got := heapBuf(5)
+	sa := heapVal[linux.SockaddrIn]()
+	sl := heapVal[int32]()
+	*sl = 16
+	n, err := k.call(sysRecvfrom, fd, bufAddr(got), 5, 0, addrOf(sa), addrOf(sl))
+	if err != 0 || n != 5 || string(got) != "the a" || sa.PortNum() != 53 || sa.Addr != [4]byte{10, 0, 2, 3} {
+		t.Errorf("recvfrom into 5 bytes: %d %v %q from %v:%d; want \"the a\" from 10.0.2.3:53", n, err, got, sa.Addr, sa.PortNum())
+	}
+	if _, err := k.read(fd, 64); err != linux.EAGAIN {
+		t.Errorf("the rest of a truncated datagram was kept: %v, want EAGAIN", err)
+	}
+}

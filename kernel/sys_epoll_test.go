@@ -190,3 +190,37 @@ func TestEpollWriterWakesWhenTheServiceDrainsTheSendRing(t *testing.T) {
 	k.svcTxTake(fd, 4096)
 	wantEvents(t, "service took 4 KiB", ep.wait(), fd, linux.EPOLLOUT)
 }
+
+// Unix stream sockets: a pair is writable both ways; data makes the other end readable;
+// closing one end gives the other EOF with EPOLLIN|EPOLLRDHUP|EPOLLHUP, each reported
+// once to an edge-triggered watcher.
+func TestEpollUnixPairReportsDataAndPeerCloseAsEdges(t *testing.T) {
+	k := newHostNet(t)
+	sv := heapVal[[2]int32]()
+	k.must("socketpair", sysSocketpair, linux.AF_UNIX, linux.SOCK_STREAM|linux.SOCK_NONBLOCK, 0, addrOf(sv))
+	a, b := uint64(sv[0]), uint64(sv[1])
+	ep := k.epoll()
+	ep.add(a, goNetpoll)
+	ep.add(b, goNetpoll)
+	got := ep.wait()
+	wantEvents(t, "fresh pair, a", got, a, linux.EPOLLOUT)
+	wantEvents(t, "fresh pair, b", got, b, linux.EPOLLOUT)
+	if n, err := k.write(a, []byte("ping")); n != 4 || err != 0 {
+		t.Fatalf("write: %d %v", n, err)
+	}
+	got = ep.wait()
+	wantEvents(t, "b after a wrote", got, b, linux.EPOLLIN|linux.EPOLLOUT)
+	if msg, err := k.read(b, 10); string(msg) != "ping" || err != 0 {
+		t.Fatalf("read: %q %v", msg, err)
+	}
+	k.must("close", sysClose, a)
+	got = ep.wait()
+	wantEvents(t, "b after a closed", got, b, linux.EPOLLIN|linux.EPOLLOUT|linux.EPOLLRDHUP|linux.EPOLLHUP)
+	wantEvents(t, "b, nothing new", ep.wait(), b, 0)
+	if msg, err := k.read(b, 10); len(msg) != 0 || err != 0 {
+		t.Errorf("read after the peer closed: %q %v, want EOF", msg, err)
+	}
+	if _, err := k.write(b, []byte("x")); err != linux.EPIPE {
+		t.Errorf("write to a closed peer: %v, want EPIPE", err)
+	}
+}
