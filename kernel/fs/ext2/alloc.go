@@ -120,6 +120,7 @@ func (v *volume) allocBlock(e Env, vol int, goal uint32) (uint32, linux.Errno) {
 			return 0, err
 		}
 		v.FreeBlocks--
+		v.SuperDirty = true
 		return v.FirstData + g*v.PerGroup + bit, 0
 	}
 	return 0, linux.ENOSPC
@@ -140,6 +141,7 @@ func (v *volume) freeBlock(e Env, vol int, blk uint32) linux.Errno {
 	}
 	v.forget(blk)
 	v.FreeBlocks++
+	v.SuperDirty = true
 	return v.gdAdd(e, vol, g, gdFreeBlocks, 1)
 }
 
@@ -186,6 +188,7 @@ func (v *volume) allocInode(e Env, vol int, parent uint32, dir bool) (uint32, li
 			}
 		}
 		v.FreeInodes--
+		v.SuperDirty = true
 		return g*v.InodesPerGroup + bit + 1, 0
 	}
 	return 0, linux.ENOSPC
@@ -219,6 +222,7 @@ func (v *volume) freeInode(e Env, vol int, ino uint32, dir bool) linux.Errno {
 		return err
 	}
 	v.FreeInodes++
+	v.SuperDirty = true
 	if dir {
 		if err := v.gdAdd(e, vol, g, gdUsedDirs, -1); err != 0 {
 			return err

@@ -176,6 +176,7 @@ func (v *volume) noteSize(size uint64) {
 	if size > largeFileLimit {
 		if f := le32(v.Super[:], sbFeatureRoCompat); f&roCompatLargeFile == 0 {
 			put32(v.Super[:], sbFeatureRoCompat, f|roCompatLargeFile)
+			v.SuperDirty = true
 		}
 	}
 }

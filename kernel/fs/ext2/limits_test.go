@@ -143,9 +143,15 @@ func TestSyncKeepsSeveralWritesInFlight(t *testing.T) {
 	if err := Sync(tv.e, 0); err != 0 || d.writes-writes > 210 {
 		t.Errorf("a second Sync rewrote clean buffers: %d writes in all", d.writes-writes)
 	}
+	// fsync after overwriting a block: the block and the inode's, nothing else.
+	tv.write(t, f, 4096, []byte("over"))
+	writes = d.writes
+	if err := Sync(tv.e, 0); err != 0 || d.writes-writes != 2 {
+		t.Errorf("Sync after an overwrite: %d writes, %v; want 2 (data, inode table)", d.writes-writes, err)
+	}
 	tv.save(t)
 	fsck(t, tv.path)
-	if got := debugfs(t, tv.path, "cat /f", false); got != strings.Repeat("s", 200*4096) {
+	if got := debugfs(t, tv.path, "cat /f", false); got != strings.Repeat("s", 4096)+"over"+strings.Repeat("s", 199*4096-4) {
 		t.Errorf("debugfs cat /f: %d bytes", len(got))
 	}
 }

@@ -45,6 +45,7 @@ func (v *volume) writeSuper(e Env, vol int) linux.Errno {
 	}
 	copy(v.bytes(e, i)[sbOffset-blk<<v.Shift:], s)
 	v.dirty(i)
+	v.SuperDirty = false
 	return 0
 }
 
@@ -64,7 +65,7 @@ func (v *volume) sync(e Env, vol int, clean bool) linux.Errno {
 	if clean && !v.Clean {
 		put16(v.Super[:], sbState, v.MountState)
 	}
-	if !v.Clean || clean {
+	if v.SuperDirty || clean { // an fsync that allocated nothing leaves it alone
 		if err := v.writeSuper(e, vol); err != 0 {
 			return err
 		}

@@ -37,6 +37,7 @@ type volume struct {
 	MaxSize        uint64 // the largest file the block map and i_blocks allow
 
 	FreeBlocks, FreeInodes uint32 // live copies of the superblock's counts
+	SuperDirty             bool   // the counts or features changed since the superblock was last written
 	Generation             uint32 // the next i_generation
 
 	Super [sbSize]byte // the superblock as read, with our changes
