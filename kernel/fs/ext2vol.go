@@ -69,7 +69,8 @@ func MountExt2(e Env, path string, vol int, readOnly bool) linux.Errno {
 	return 0
 }
 
-// Ext2Problem says why the last MountExt2 failed with EINVAL (for the kernel's message).
+// Ext2Problem says why the last MountExt2 failed with EINVAL, or why it mounted the
+// volume read-only although asked for read-write ("" otherwise): for the kernel's message.
 func Ext2Problem() string { return ext2.Problem() }
 
 // Sync makes every change to the file system n is on durable (fsync, fdatasync and

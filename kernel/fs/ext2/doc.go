@@ -19,6 +19,7 @@
 //	namei.go       Create, Symlink, Readlink, Link, Unlink, Rmdir
 //	rename.go      Rename (with RENAME_NOREPLACE and RENAME_EXCHANGE)
 //	sync.go        the clean/dirty state, Sync, SyncAll
+//	testing.go     ResetForTest, for host tests that mount image after image
 //
 // Supported: block sizes 1, 2 and 4 KiB; 128- or 256-byte inodes (with 256, nanosecond
 // timestamps and creation time in the extra fields); the filetype incompat feature (or

@@ -53,7 +53,8 @@ var (
 	problemLen int
 )
 
-// Problem describes why the last Mount failed ("" if it did not).
+// Problem describes why the last Mount failed, or why it succeeded only read-only ("" if
+// it mounted as asked).
 func Problem() string { return view(problem[:problemLen]) }
 
 // setProblem records msg, followed by " 0x" and x in hex when hex is set.
@@ -202,8 +203,9 @@ func (v *volume) decodeSuper(e Env, vol int, readOnly bool) linux.Errno {
 	v.Clean = v.MountState&stateValid != 0
 	v.Generation = le32(s, sbWtime)
 	v.ReadOnly = readOnly
-	if le32(s, sbFeatureRoCompat)&^roCompatKnown != 0 {
+	if f := le32(s, sbFeatureRoCompat); f&^roCompatKnown != 0 && !readOnly {
 		v.ReadOnly = true
+		setProblem("mounted read-only: unknown ro_compat features", f&^roCompatKnown, true)
 	}
 	return 0
 }
