@@ -336,22 +336,26 @@ func (s *suite) bisectMem(sd *side, w Workload) (int, error) {
 func (s *suite) conditions(k *linuxKernel) Conditions {
 	qv, _ := exec.Command(s.qemu, "--version").Output()
 	c := Conditions{
-		Date:          time.Now().UTC().Format(time.RFC3339),
-		Accel:         s.accel,
-		Machine:       s.machine,
-		MemMiB:        s.mem,
-		Runs:          s.n,
-		Quick:         s.quick,
-		QEMU:          strings.TrimSpace(strings.SplitN(string(qv), "\n", 2)[0]),
-		HostCPUs:      runtime.NumCPU(),
-		HostCPU:       cpuModel(),
-		GoVersion:     runtime.Version(),
-		LinuxPackage:  k.Package + " " + k.Version,
-		LinuxBoot:     k.BootNote,
-		LinuxCmdline:  s.linuxCmdline,
-		QEMUArgs:      strings.Join(s.qemuArgs(s.mem, 1), " "),
-		QEMUArgsSMP:   strings.Join(s.qemuArgs(s.mem, 2), " "),
-		GuestCPUs:     "1 unless a row says otherwise",
+		Date:         time.Now().UTC().Format(time.RFC3339),
+		Accel:        s.accel,
+		Machine:      s.machine,
+		MemMiB:       s.mem,
+		Runs:         s.n,
+		Quick:        s.quick,
+		QEMU:         strings.TrimSpace(strings.SplitN(string(qv), "\n", 2)[0]),
+		HostCPUs:     runtime.NumCPU(),
+		HostCPU:      cpuModel(),
+		GoVersion:    runtime.Version(),
+		LinuxPackage: k.Package + " " + k.Version,
+		LinuxBoot:    k.BootNote,
+		LinuxCmdline: s.linuxCmdline,
+		QEMUArgs:     strings.Join(s.qemuArgs(s.mem, 1), " "),
+		QEMUArgsSMP:  strings.Join(s.qemuArgs(s.mem, 2), " "),
+		GuestCPUs:    "1 unless a row says otherwise",
+		QEMUArgsVolume: func() string {
+			_, a := s.volumeArgs("linux", "<fresh image per run>")
+			return fmt.Sprintf("-M %s (unigo) or %s (Linux) ", s.deviceMachine("unigo"), s.deviceMachine("linux")) + strings.Join(a, " ")
+		}(),
 		TimeoutPolicy: fmt.Sprintf("per-run timeout per workload, up to %d retries of a run that timed out or whose host side failed (httpd: a request unanswered for 5 s)", s.retries),
 		LoadAvgStart:  loadAvg(),
 	}

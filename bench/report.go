@@ -190,27 +190,30 @@ type Sizes struct {
 
 // Conditions say how the numbers were taken.
 type Conditions struct {
-	Date          string  `json:"date"`
-	Accel         string  `json:"accel"`
-	Machine       string  `json:"machine"`
-	MemMiB        int     `json:"mem_mib"`
-	Runs          int     `json:"runs"`
-	Quick         bool    `json:"quick"`
-	QEMU          string  `json:"qemu"`
-	QEMUArgs      string  `json:"qemu_args"`
-	HostCPUs      int     `json:"host_cpus"`
-	HostCPU       string  `json:"host_cpu"`
-	GuestCPUs     string  `json:"guest_cpus"`
-	QEMUArgsSMP   string  `json:"qemu_args_2cpu"`
-	GoVersion     string  `json:"go"`
-	LinuxPackage  string  `json:"linux_package"`
-	LinuxBoot     string  `json:"linux_boot"`
-	LinuxCmdline  string  `json:"linux_cmdline"`
-	TimeoutPolicy string  `json:"timeouts"`
-	Seconds       float64 `json:"seconds"`
-	UnigoCommit   string  `json:"unigo_commit,omitempty"`
-	LoadAvgStart  string  `json:"host_loadavg_start"`
-	LoadAvgEnd    string  `json:"host_loadavg_end"`
+	Date        string `json:"date"`
+	Accel       string `json:"accel"`
+	Machine     string `json:"machine"`
+	MemMiB      int    `json:"mem_mib"`
+	Runs        int    `json:"runs"`
+	Quick       bool   `json:"quick"`
+	QEMU        string `json:"qemu"`
+	QEMUArgs    string `json:"qemu_args"`
+	HostCPUs    int    `json:"host_cpus"`
+	HostCPU     string `json:"host_cpu"`
+	GuestCPUs   string `json:"guest_cpus"`
+	QEMUArgsSMP string `json:"qemu_args_2cpu"`
+	// QEMUArgsVolume are the volume workload's extra arguments (vm.go:
+	// volumeArgs), the same on both sides but for the machine.
+	QEMUArgsVolume string  `json:"qemu_args_volume,omitempty"`
+	GoVersion      string  `json:"go"`
+	LinuxPackage   string  `json:"linux_package"`
+	LinuxBoot      string  `json:"linux_boot"`
+	LinuxCmdline   string  `json:"linux_cmdline"`
+	TimeoutPolicy  string  `json:"timeouts"`
+	Seconds        float64 `json:"seconds"`
+	UnigoCommit    string  `json:"unigo_commit,omitempty"`
+	LoadAvgStart   string  `json:"host_loadavg_start"`
+	LoadAvgEnd     string  `json:"host_loadavg_end"`
 }
 
 // Results is everything one run of the suite produced (results.json).
