@@ -71,7 +71,7 @@ func buildInetImage(t *testing.T) string {
 // TestInetHostForward boots an unmodified net/http server in the guest and talks to it
 // from the host through `-p HOST:8080` (TCP) and `-p HOST:8080/udp`: readiness by real
 // HTTP requests, then sequential requests with their bodies checked (100 with -short,
-// 1,000 otherwise, with p50/p99), and UDP echo.
+// 1,000 otherwise, with p50/p99), one by curl, and UDP echo.
 func TestInetHostForward(t *testing.T) {
 	requireQEMU(t)
 	img := buildInetImage(t)
@@ -144,6 +144,8 @@ func TestInetHostForward(t *testing.T) {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	t.Logf("%d sequential requests (keep-alive): p50 %v, p99 %v", n,
 		lat[n/2].Round(time.Microsecond), lat[n*99/100].Round(time.Microsecond))
+
+	curlGet(t, base+"/hello?i=curl", "hello curl from unigo\n")
 
 	// UDP echo through the /udp forward.
 	uc, err := net.Dial("udp", fmt.Sprintf("127.0.0.1:%d", hp))
@@ -597,4 +599,19 @@ func TestInetNeverListens(t *testing.T) {
 		}
 		t.Logf("request %d: %v after %v", i, err, time.Since(t0).Round(time.Millisecond))
 	}
+}
+
+// curlGet fetches url with curl(1), when the host has it, and checks the body.
+func curlGet(t *testing.T, url, want string) {
+	t.Helper()
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Logf("no curl on PATH: the curl check is skipped")
+		return
+	}
+	out, err := exec.Command(curl, "-sS", "--max-time", "10", url).CombinedOutput()
+	if err != nil || string(out) != want {
+		t.Fatalf("curl %s: %q %v, want %q", url, out, err, want)
+	}
+	t.Logf("curl %s: %q", url, out)
 }

@@ -204,6 +204,7 @@ func TestNetTapServesHTTP(t *testing.T) {
 			t.Fatalf("GET %s: status %d body %q err %v, want %q", path, resp.StatusCode, b, err, want)
 		}
 	}
+	curlGet(t, base+"/curl", "hello from unigo httpd: GET /curl\n")
 	if mac := guestMAC(t, tn); len(mac) != 6 {
 		t.Errorf("guest MAC %v", mac)
 	}
