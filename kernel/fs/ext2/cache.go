@@ -338,15 +338,10 @@ func (v *volume) prefetch(e Env, vol int, blks []uint32) {
 	}
 	var ids [maxPrefetch]int
 	started, done := 0, 0
-	finish := func(k int) {
-		if e.Disk.Wait(vol, ids[k]) == 0 && v.cache.find(which[k]) == noBuf {
-			v.insert(bufs[k], which[k])
-		}
-	}
 	for started < n {
 		id, err := e.Disk.Start(vol, false, uint64(which[started])<<(v.Shift-9), v.bytes(e, bufs[started]))
 		if err == linux.EAGAIN && done < started {
-			finish(done)
+			v.finishRead(e, vol, ids[done], bufs[done], which[done])
 			done++
 			continue
 		}
@@ -357,6 +352,14 @@ func (v *volume) prefetch(e Env, vol int, blks []uint32) {
 		started++
 	}
 	for ; done < started; done++ {
-		finish(done)
+		v.finishRead(e, vol, ids[done], bufs[done], which[done])
+	}
+}
+
+// finishRead waits for prefetch request id, reading block blk into buffer i, and
+// enters the block in the cache if it arrived.
+func (v *volume) finishRead(e Env, vol int, id int, i int32, blk uint32) {
+	if e.Disk.Wait(vol, id) == 0 && v.cache.find(blk) == noBuf {
+		v.insert(i, blk)
 	}
 }
