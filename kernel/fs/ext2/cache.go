@@ -111,6 +111,11 @@ func (c *cache) unhash(i int32) {
 // first to be reused.
 func (c *cache) drop(i int32) {
 	c.unhash(i)
+	c.park(i)
+}
+
+// park empties buffer i (not hashed) and moves it to the LRU end, to be reused first.
+func (c *cache) park(i int32) {
 	c.Bufs[i].Valid, c.Bufs[i].Dirty = false, false
 	c.unlinkLRU(i)
 	b := &c.Bufs[i]
@@ -193,7 +198,8 @@ func (v *volume) get(e Env, vol int, blk uint32) (int32, linux.Errno) {
 		return noBuf, err
 	}
 	if err := v.transfer(e, vol, false, blk, i); err != 0 {
-		return noBuf, err // i holds nothing: a later take reuses it
+		v.cache.park(i)
+		return noBuf, err
 	}
 	v.insert(i, blk)
 	return i, 0
