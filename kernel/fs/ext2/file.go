@@ -34,19 +34,25 @@ func ReadAt(e Env, vol int, ino Ino, off uint64, buf []byte) (int, linux.Errno) 
 	bs := uint64(v.BlockSize)
 	done := 0
 	var blks [maxPrefetch]uint32
+	sequential := v.RaIno == ino && v.RaNext == off
 	for done < len(buf) {
-		// Map the next window of blocks and read the missing ones together.
+		// Map the next window of blocks and read the missing ones together; when the
+		// file is read in order, read ahead to a full window each time it runs dry.
 		first := (off + uint64(done)) >> v.Shift
 		last := (off + uint64(len(buf)) - 1) >> v.Shift
 		w := int(min(last-first+1, maxPrefetch))
-		for k := 0; k < w; k++ {
+		ra := w
+		if sequential {
+			ra = int(min((size+bs-1)>>v.Shift-first, maxPrefetch))
+		}
+		for k := 0; k < ra; k++ {
 			blks[k] = 0
 			if b, _, err := v.bmap(e, vol, &n, first+uint64(k)); err == 0 {
 				blks[k] = b
 			}
 		}
-		if w > 1 {
-			v.prefetch(e, vol, blks[:w])
+		if w > 1 || (ra > 1 && blks[0] != 0 && v.cache.find(blks[0]) == noBuf) {
+			v.prefetch(e, vol, blks[:ra])
 		}
 		for k := 0; k < w && done < len(buf); k++ {
 			pos := off + uint64(done)
@@ -73,6 +79,7 @@ func ReadAt(e Env, vol int, ino Ino, off uint64, buf []byte) (int, linux.Errno) 
 			done += len(chunk)
 		}
 	}
+	v.RaIno, v.RaNext = ino, off+uint64(done)
 	return done, 0
 }
 

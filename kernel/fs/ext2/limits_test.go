@@ -253,3 +253,35 @@ func TestLargeFilesUseTripleIndirectAndSetLargeFile(t *testing.T) {
 	tv.sync(t)
 	fsck(t, tv.path)
 }
+
+func TestSequentialSmallReadsReadAhead(t *testing.T) {
+	tv := mountImage(t, mkfs(t, "64M"), false)
+	f := tv.create(t, Root, "f", linux.S_IFREG)
+	want := make([]byte, 1<<20)
+	for k := range want {
+		want[k] = byte(k * 7 / 4096)
+	}
+	tv.write(t, f, 0, want)
+	tv.sync(t)
+	tv = mountImage(t, tv.path, true)
+	f = tv.lookup(t, Root, "f")
+	d := tv.disk
+	reads, flight := d.reads, d.maxFlight
+	d.maxFlight = 0
+	got := make([]byte, 0, len(want))
+	buf := make([]byte, 4096)
+	for off := 0; off < len(want); off += len(buf) {
+		n, err := ReadAt(tv.e, 0, f, uint64(off), buf)
+		if err != 0 || n != len(buf) {
+			t.Fatalf("ReadAt(%d) = %d, %v", off, n, err)
+		}
+		got = append(got, buf...)
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("contents differ")
+	}
+	if n := d.reads - reads; n > 256+8 || d.maxFlight < 8 {
+		t.Errorf("256 sequential 4 KiB reads: %d disk reads, at most %d in flight (was %d); want each block once, read ahead",
+			n, d.maxFlight, flight)
+	}
+}

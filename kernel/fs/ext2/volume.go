@@ -38,6 +38,8 @@ type volume struct {
 
 	FreeBlocks, FreeInodes uint32 // live copies of the superblock's counts
 	SuperDirty             bool   // the counts or features changed since the superblock was last written
+	RaIno                  Ino    // the file last read, and where that read ended: a read
+	RaNext                 uint64 // starting there is sequential, and reads ahead
 	Generation             uint32 // the next i_generation
 
 	Super [sbSize]byte // the superblock as read, with our changes
