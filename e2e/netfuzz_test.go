@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,9 +24,10 @@ import (
 // (tiny, overlapping, past 64 KiB, thousands never completed), TCP with bad data offsets
 // and option lengths, UDP with bad lengths, ICMP errors quoting garbage, ARP with absurd
 // address lengths, IPv6 extension-header chains, frames past the MTU, and thousands of
-// randomly mutated copies of valid TCP/UDP/ICMP frames. Between batches, and at the
-// end, the guest must still answer HTTP with the right bodies, and its console must show
-// no panic or fault.
+// randomly mutated copies of valid TCP/UDP/ICMP frames (UNIGO_NETFUZZ_MUTATIONS sets
+// how many, 4,000 by default; UNIGO_NETFUZZ_SEED changes the random frames). Between
+// batches, and at the end, the guest must still answer HTTP with the right bodies, and
+// its console must show no panic or fault.
 //
 // The host kernel refuses to send frames shorter than an Ethernet header (0-13 bytes;
 // EINVAL), so the shortest frame the guest sees here is 14 bytes; shorter device
@@ -50,6 +53,10 @@ func TestNetMalformedFramesDoNotCrashTheGuest(t *testing.T) {
 		dst: guestMAC(t, tn), src: hostMAC.HardwareAddr,
 		host: ip4Bytes(tn.hostIP), guest: ip4Bytes(tn.guestIP),
 		rnd: rand.New(rand.NewPCG(3, 17)),
+	}
+	if seed, err := strconv.ParseUint(os.Getenv("UNIGO_NETFUZZ_SEED"), 10, 64); err == nil {
+		g.rnd = rand.New(rand.NewPCG(seed, 17))
+		t.Logf("seed %d", seed)
 	}
 	fd, err := syscall.Socket(syscall.AF_PACKET, syscall.SOCK_RAW, 0) // send only
 	if err != nil {
@@ -559,7 +566,11 @@ func (g *frameGen) batches() []frameBatch {
 		g.eth(etIPv6, g.ip6(0, hbh(protoUDP, 0, []byte{1, 4, 0, 0, 0, 0}), 8)),
 	}
 	var mut []namedFrame
-	for i := 0; i < 4000; i++ {
+	n := 4000
+	if v, err := strconv.Atoi(os.Getenv("UNIGO_NETFUZZ_MUTATIONS")); err == nil && v > 0 {
+		n = v // a longer hunt: UNIGO_NETFUZZ_MUTATIONS=100000
+	}
+	for i := 0; i < n; i++ {
 		tpl := templates[g.rnd.IntN(len(templates))]
 		b := append([]byte(nil), tpl...)
 		for k := 1 + g.rnd.IntN(6); k > 0; k-- {
