@@ -257,8 +257,9 @@ func putDots(b []byte, self, parent Ino, ft uint8) {
 	putEntry(b, recLen(1), len(b)-recLen(1), "..", parent, ft)
 }
 
-// Lookup finds name in directory dir and returns its inode and mode. ENOENT if
-// missing, ENOTDIR if dir is not a directory, ENAMETOOLONG past 255 bytes.
+// Lookup finds name in directory dir and returns its inode and type (S_IF* bits; the
+// whole mode when it had to read the inode). ENOENT if missing, ENOTDIR if dir is not a
+// directory, ENAMETOOLONG past 255 bytes.
 func Lookup(e Env, vol int, dir Ino, name string) (Ino, uint32, linux.Errno) {
 	if len(name) > maxName {
 		return 0, 0, linux.ENAMETOOLONG
@@ -273,9 +274,12 @@ func Lookup(e Env, vol int, dir Ino, name string) (Ino, uint32, linux.Errno) {
 	if !d.isDir() {
 		return 0, 0, linux.ENOTDIR
 	}
-	ino, _, _, err := v.dirFind(e, vol, &d, name)
+	ino, ft, _, err := v.dirFind(e, vol, &d, name)
 	if err != 0 {
 		return 0, 0, err
+	}
+	if m := modeOfType(ft); v.Filetype && m != 0 {
+		return ino, m, 0 // e2fsck keeps the entry's type and the inode's in agreement
 	}
 	var n inode
 	if err := v.readInode(e, vol, ino, &n); err != 0 {
@@ -446,6 +450,27 @@ func dtype(ft uint8) uint8 {
 		return linux.DT_LNK
 	}
 	return linux.DT_UNKNOWN
+}
+
+// modeOfType is the S_IF* type of a directory entry's file type (0 if unknown).
+func modeOfType(ft uint8) uint32 {
+	switch ft {
+	case ftReg:
+		return linux.S_IFREG
+	case ftDir:
+		return linux.S_IFDIR
+	case ftChr:
+		return linux.S_IFCHR
+	case ftBlk:
+		return linux.S_IFBLK
+	case ftFifo:
+		return linux.S_IFIFO
+	case ftSock:
+		return linux.S_IFSOCK
+	case ftSymlink:
+		return linux.S_IFLNK
+	}
+	return 0
 }
 
 func dtypeOfMode(mode uint32) uint8 {
