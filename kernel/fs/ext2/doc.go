@@ -15,7 +15,8 @@
 //	open.go        the open-inode table (Ref/Release) and freeing an inode
 //	bmap.go        the block map: direct, indirect, double and triple indirect blocks
 //	file.go        ReadAt, WriteAt, Truncate, NextData
-//	dir.go         directory records, Lookup, ReadDir, Parent, NameOf
+//	dir.go         directory records: find, add, remove, retarget, ".."
+//	lookup.go      Lookup, Parent, NameOf, ReadDir (cookies), entry types
 //	namei.go       Create, Symlink, Readlink, Link, Unlink, Rmdir
 //	rename.go      Rename (with RENAME_NOREPLACE and RENAME_EXCHANGE)
 //	sync.go        the clean/dirty state, Sync, SyncAll
