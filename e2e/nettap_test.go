@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -11,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -227,3 +229,84 @@ func wantNoCrash(t *testing.T, v *vm) {
 		}
 	}
 }
+
+// TestNetTapKeepaliveProbesFollowGosSettings dials from the guest to a server on the host
+// side of a tap with a keepalive of 1 s (net.KeepAliveConfig) and keeps it idle:
+// a packet socket on the tap must see the guest's keepalive probes about once a second
+// (Go sets TCP_KEEPIDLE and TCP_KEEPINTVL; netstack's own default idle is 2 hours).
+func TestNetTapKeepaliveProbesFollowGosSettings(t *testing.T) {
+	requireQEMU(t)
+	t.Parallel()
+	tn := newTap(t, 0)
+	img := buildInetImage(t)
+	ln, err := net.Listen("tcp4", tn.hostIP+":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	fd, err := syscall.Socket(syscall.AF_PACKET, syscall.SOCK_RAW, int(htons(syscall.ETH_P_IP)))
+	if err != nil {
+		t.Fatalf("packet socket: %v", err)
+	}
+	defer syscall.Close(fd)
+	if err := syscall.Bind(fd, &syscall.SockaddrLinklayer{Protocol: htons(syscall.ETH_P_IP), Ifindex: tn.ifindex}); err != nil {
+		t.Fatal(err)
+	}
+	tv := syscall.NsecToTimeval(int64(200 * time.Millisecond))
+	syscall.SetsockoptTimeval(fd, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &tv)
+
+	qemuSlots.acquire(1)
+	defer qemuSlots.release(1)
+	v := startVM(t, "run", "--timeout", "120s", "--net", "tap:"+tn.name, "--ip", tn.guestIP+"/24",
+		"--gw", tn.hostIP, img, "--", "keepalive", fmt.Sprintf("%s:%d", tn.hostIP, port))
+	ln.(*net.TCPListener).SetDeadline(time.Now().Add(90 * time.Second))
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatalf("accept: %v; console:\n%s", err, v.out.String())
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the guest's hello: %v", err)
+	}
+	guestPort := c.RemoteAddr().(*net.TCPAddr).Port
+	// Count the guest's empty segments on this connection while it is idle for 5 s.
+	const idle = 5 * time.Second
+	probes := 0
+	buf := make([]byte, 2048)
+	for end := time.Now().Add(idle); time.Now().Before(end); {
+		n, _, err := syscall.Recvfrom(fd, buf, 0)
+		if err != nil {
+			continue
+		}
+		f := buf[:n]
+		if len(f) < 14+20+20 || f[14]>>4 != 4 || f[14+9] != 6 || [4]byte(f[14+12:14+16]) != ip4Bytes(tn.guestIP) {
+			continue
+		}
+		ihl := int(f[14]&15) * 4
+		tcp := f[14+ihl:]
+		total := int(binary.BigEndian.Uint16(f[14+2:]))
+		payload := total - ihl - int(tcp[12]>>4)*4
+		if int(binary.BigEndian.Uint16(tcp[0:])) == guestPort && int(binary.BigEndian.Uint16(tcp[2:])) == port &&
+			payload <= 1 && tcp[13] == 0x10 {
+			probes++
+		}
+	}
+	c.Close()
+	t.Logf("guest said %q; %d keepalive probes in %v of idleness", strings.TrimSpace(line), probes, idle)
+	if probes < 3 {
+		t.Errorf("%d keepalive probes from the guest in %v, want about one a second", probes, idle)
+	}
+	select {
+	case err := <-v.done:
+		v.done <- err
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the guest did not finish after the server closed; console:\n%s", v.out.String())
+	}
+	out := v.out.String()
+	if !strings.Contains(out, "keepalive: ok") || !strings.Contains(out, "PASS inet") {
+		t.Errorf("guest: want keepalive: ok and PASS inet; console:\n%s", out)
+	}
+}
+
+func htons(v uint16) uint16 { return v<<8 | v>>8 }

@@ -403,3 +403,34 @@ func TestInetUDPCarriesAddressesBothWays(t *testing.T) {
 		t.Errorf("the rest of a truncated datagram was kept: %v, want EAGAIN", err)
 	}
 }
+
+// TCP keepalive settings reach the service: with the first work of a socket, and as
+// WOpts work when they change on a socket the service already has.
+func TestInetKeepaliveOptionsTravelInWorkRecords(t *testing.T) {
+	k := newHostNet(t)
+	fd := k.tcp4()
+	set := func(level, name, v int32) {
+		t.Helper()
+		p := heapVal[int32]()
+		*p = v
+		k.must("setsockopt", sysSetsockopt, fd, uint64(level), uint64(name), addrOf(p), 4)
+	}
+	set(linux.SOL_SOCKET, linux.SO_KEEPALIVE, 1)
+	set(linux.SOL_TCP, linux.TCP_KEEPIDLE, 15)
+	if len(k.work()) != 0 {
+		t.Error("setsockopt on a socket the service does not know made work")
+	}
+	k.connect(fd, sin(10, 0, 2, 2, 80))
+	s, _ := k.sock(fd)
+	w := k.work()[s.NetID]
+	if w.Opts&unet.OptKeepAlive == 0 || w.KeepIdle != 15 || w.KeepIntvl != 0 || w.KeepCnt != 0 {
+		t.Errorf("connect's work: opts %#x keepalive %d/%d/%d, want OptKeepAlive 15/0/0", w.Opts, w.KeepIdle, w.KeepIntvl, w.KeepCnt)
+	}
+	k.svcUpdate(fd, unet.Update{Op: unet.UConnected})
+	set(linux.SOL_TCP, linux.TCP_KEEPINTVL, 16)
+	set(linux.SOL_TCP, linux.TCP_KEEPCNT, 9)
+	w = k.work()[s.NetID]
+	if w.Bits != unet.WOpts || w.KeepIdle != 15 || w.KeepIntvl != 16 || w.KeepCnt != 9 {
+		t.Errorf("work after setsockopt: bits %#x keepalive %d/%d/%d, want WOpts 15/16/9", w.Bits, w.KeepIdle, w.KeepIntvl, w.KeepCnt)
+	}
+}

@@ -17,7 +17,7 @@ const (
 )
 
 type interest struct {
-	FD     int32 // -1 = unused
+	FD     int32  // -1 = unused
 	Events uint32 // as registered, plus EPOLLERR|EPOLLHUP (as Linux adds them); flags only once a one-shot fired
 	Data   [2]uint32
 	Seen   uint32 // the file's Gen when last reported (edge-triggered entries)

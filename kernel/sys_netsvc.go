@@ -112,6 +112,9 @@ func netCtlRead(p, n uintptr) (uintptr, linux.Errno) {
 			w.TxUsed = uint32(s.Tx.used())
 		}
 		w.RxSpace = uint32(s.Rx.space())
+		w.KeepIdle, _, _ = sockGetOpt(s, linux.SOL_TCP, linux.TCP_KEEPIDLE)
+		w.KeepIntvl, _, _ = sockGetOpt(s, linux.SOL_TCP, linux.TCP_KEEPINTVL)
+		w.KeepCnt, _, _ = sockGetOpt(s, linux.SOL_TCP, linux.TCP_KEEPCNT)
 		s.Pend = 0
 		s.Svc = true
 		k++

@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/unigo-os/unigo/kernel/abi/linux"
+	"github.com/unigo-os/unigo/kernel/abi/unet"
 )
 
 const defaultSockBuf = 212992 // Linux's net.core.[rw]mem_default
@@ -46,7 +47,13 @@ func sysSetsockopt(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 			v *= 2
 		}
 	}
-	return 0, sockSetOpt(&socks[si], level, name, v, v2)
+	if err := sockSetOpt(&socks[si], level, name, v, v2); err != 0 {
+		return 0, err
+	}
+	if s := &socks[si]; isInet(s) && s.Svc && s.State != ssClosing {
+		inetWork(si, unet.WOpts) // the service applies options it already applied only when they change
+	}
+	return 0, 0
 }
 
 // sysGetsockopt handles getsockopt(2).

@@ -43,7 +43,7 @@ const (
 type conn struct {
 	id         int32
 	fam, typ   uint16
-	opts       uint32
+	opts       sockOpts
 	optsSet    bool
 	ep         tcpip.Endpoint
 	wq         *waiter.Queue
@@ -188,8 +188,8 @@ func handleWork(w *unet.Work) {
 		svc.conns[w.ID] = c
 	}
 	debugf("work id=%#x bits=%#x local=%v remote=%v", w.ID, w.Bits, w.Local, w.Remote)
-	if !c.optsSet || c.opts != w.Opts {
-		c.opts, c.optsSet = w.Opts, true
+	if o := optsOf(w); !c.optsSet || c.opts != o {
+		c.opts, c.optsSet = o, true
 		applyOpts(c)
 	}
 	if w.Bits&unet.WClose != 0 {
@@ -266,20 +266,45 @@ func open(c *conn, w *unet.Work) tcpip.Error {
 	return nil
 }
 
+// sockOpts are the options a Work record carries.
+type sockOpts struct {
+	bits                         uint32 // unet.Opt*
+	keepIdle, keepIntvl, keepCnt int32  // seconds, seconds, probes; 0 = netstack's default
+}
+
+func optsOf(w *unet.Work) sockOpts {
+	return sockOpts{w.Opts, w.KeepIdle, w.KeepIntvl, w.KeepCnt}
+}
+
+// applyOpts gives c's endpoint its options. Go sets SO_KEEPALIVE with TCP_KEEPIDLE and
+// TCP_KEEPINTVL of 15 s and TCP_KEEPCNT 9 on every TCP connection; netstack's own
+// defaults (2 h idle) would find a dead peer hours later than Linux does.
 func applyOpts(c *conn) {
 	if c.ep == nil {
 		return
 	}
+	o := c.opts
 	so := c.ep.SocketOptions()
 	if c.fam == afInet6 {
-		so.SetV6Only(c.opts&unet.OptV6Only != 0)
+		so.SetV6Only(o.bits&unet.OptV6Only != 0)
 	}
-	so.SetReuseAddress(c.opts&unet.OptReuseAddr != 0)
-	if c.typ == sockStream {
-		so.SetDelayOption(c.opts&unet.OptNoDelay == 0)
-		so.SetKeepAlive(c.opts&unet.OptKeepAlive != 0)
-	} else {
-		so.SetBroadcast(c.opts&unet.OptBroadcast != 0)
+	so.SetReuseAddress(o.bits&unet.OptReuseAddr != 0)
+	if c.typ != sockStream {
+		so.SetBroadcast(o.bits&unet.OptBroadcast != 0)
+		return
+	}
+	so.SetDelayOption(o.bits&unet.OptNoDelay == 0)
+	so.SetKeepAlive(o.bits&unet.OptKeepAlive != 0)
+	if o.keepIdle > 0 {
+		idle := tcpip.KeepaliveIdleOption(time.Duration(o.keepIdle) * time.Second)
+		c.ep.SetSockOpt(&idle)
+	}
+	if o.keepIntvl > 0 {
+		intvl := tcpip.KeepaliveIntervalOption(time.Duration(o.keepIntvl) * time.Second)
+		c.ep.SetSockOpt(&intvl)
+	}
+	if o.keepCnt > 0 {
+		c.ep.SetSockOptInt(tcpip.KeepaliveCountOption, int(o.keepCnt))
 	}
 }
 
@@ -557,5 +582,3 @@ func errno(err tcpip.Error) syscall.Errno {
 	}
 	return syscall.EIO
 }
-
-var _ = time.Second

@@ -46,6 +46,8 @@ func main() {
 		case "client":
 			client(os.Args[2], os.Args[3])
 			clientErrors(os.Args[4], os.Args[5])
+		case "keepalive":
+			keepalive(os.Args[2])
 		case "resolve":
 			resolve(os.Args[2:])
 		case "sleep":
@@ -383,4 +385,26 @@ func resolve(args []string) {
 		}
 	}
 	check("dial-by-name", err, url)
+}
+
+// keepalive dials addr with TCP keepalive probes every second (TCP_KEEPIDLE and
+// TCP_KEEPINTVL of 1 s), says hello, and waits for the server to close the connection;
+// the host test counts the keepalive probes on the wire meanwhile.
+func keepalive(addr string) {
+	d := net.Dialer{Timeout: 10 * time.Second,
+		KeepAliveConfig: net.KeepAliveConfig{Enable: true, Idle: time.Second, Interval: time.Second, Count: 9}}
+	c, err := d.Dial("tcp", addr)
+	if err == nil {
+		defer c.Close()
+		_, err = fmt.Fprintln(c, "hello, I will be quiet now")
+	}
+	if err == nil {
+		c.SetReadDeadline(time.Now().Add(60 * time.Second))
+		var b []byte
+		b, err = io.ReadAll(c)
+		if err == nil && len(b) != 0 {
+			err = fmt.Errorf("server sent %q", b)
+		}
+	}
+	check("keepalive", err, addr)
 }

@@ -35,6 +35,7 @@ const (
 	WRxRoom  = 1 << 4 // the application read: room in the receive ring
 	WShutWr  = 1 << 5 // shutdown(SHUT_WR) after the send ring drains
 	WClose   = 1 << 6 // the application closed it: flush the send ring, close, then SysFree
+	WOpts    = 1 << 7 // options changed (setsockopt) on a socket the service knows
 )
 
 // Option bits in Work.Opts.
@@ -65,9 +66,10 @@ type Work struct {
 	Backlog int32
 	TxUsed  uint32 // bytes (stream) or datagrams waiting in the send ring
 	RxSpace uint32 // free bytes in the receive ring
-	_       uint32
-	Local   Addr
-	Remote  Addr // connect's destination
+	// TCP keepalive (TCP_KEEPIDLE and TCP_KEEPINTVL in seconds, TCP_KEEPCNT); 0 = not set.
+	KeepIdle, KeepIntvl, KeepCnt int32
+	Local                        Addr
+	Remote                       Addr // connect's destination
 }
 
 // Update ops for SysUpdate and SysAccepted.
