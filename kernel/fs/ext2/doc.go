@@ -34,6 +34,9 @@
 // Disk.Unlock of its volume. Disk.Wait sleeps and other threads run meanwhile, so all
 // of a volume's state (its table entry, cache and open table) is touched only under its
 // lock; Ref, ReadOnly, Statfs and Problem read or change memory alone and need none.
+// Each such function takes the lock, calls its twin named ...Locked, and releases it:
+// no defer, which the compiler turns into a runtime.deferprocStack call (it needs a real
+// goroutine; kernel code runs on a fake g) as soon as a function has too many returns.
 //
 // Memory: no Go allocation. A volume's geometry, superblock copy and open table live in
 // a fixed global array of MaxVolumes; blocks are cached in frames from Env and found by

@@ -11,7 +11,13 @@ const largeFileLimit = 1<<31 - 1
 // before it, if any).
 func ReadAt(e Env, vol int, ino Ino, off uint64, buf []byte) (int, linux.Errno) {
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0, r1 := readAtLocked(e, vol, ino, off, buf)
+	e.Disk.Unlock(vol)
+	return r0, r1
+}
+
+// readAtLocked is ReadAt, with the volume's lock held.
+func readAtLocked(e Env, vol int, ino Ino, off uint64, buf []byte) (int, linux.Errno) {
 	v := &vols[vol]
 	var n inode
 	if err := v.readInode(e, vol, ino, &n); err != 0 {
@@ -91,7 +97,13 @@ func ReadAt(e Env, vol int, ino Ino, off uint64, buf []byte) (int, linux.Errno) 
 func WriteAt(e Env, vol int, ino Ino, off uint64, buf []byte) (int, linux.Errno) {
 	probe(buf)
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0, r1 := writeAtLocked(e, vol, ino, off, buf)
+	e.Disk.Unlock(vol)
+	return r0, r1
+}
+
+// writeAtLocked is WriteAt, with the volume's lock held.
+func writeAtLocked(e Env, vol int, ino Ino, off uint64, buf []byte) (int, linux.Errno) {
 	v := &vols[vol]
 	var n inode
 	if err := v.change(e, vol, ino, &n); err != 0 {
@@ -194,7 +206,13 @@ func (v *volume) noteSize(size uint64) {
 // past the largest file size.
 func Truncate(e Env, vol int, ino Ino, size uint64) linux.Errno {
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0 := truncateLocked(e, vol, ino, size)
+	e.Disk.Unlock(vol)
+	return r0
+}
+
+// truncateLocked is Truncate, with the volume's lock held.
+func truncateLocked(e Env, vol int, ino Ino, size uint64) linux.Errno {
 	v := &vols[vol]
 	var n inode
 	if err := v.readInode(e, vol, ino, &n); err != 0 {
@@ -243,7 +261,13 @@ func Truncate(e Env, vol int, ino Ino, size uint64) linux.Errno {
 // ENXIO at or past the end. Missing index blocks are skipped whole.
 func NextData(e Env, vol int, ino Ino, off uint64, hole bool) (uint64, linux.Errno) {
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0, r1 := nextDataLocked(e, vol, ino, off, hole)
+	e.Disk.Unlock(vol)
+	return r0, r1
+}
+
+// nextDataLocked is NextData, with the volume's lock held.
+func nextDataLocked(e Env, vol int, ino Ino, off uint64, hole bool) (uint64, linux.Errno) {
 	v := &vols[vol]
 	var n inode
 	if err := v.readInode(e, vol, ino, &n); err != 0 {

@@ -204,7 +204,13 @@ func (v *volume) attr(n *inode) Attr {
 // Stat describes inode ino of volume vol.
 func Stat(e Env, vol int, ino Ino) (Attr, linux.Errno) {
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0, r1 := statLocked(e, vol, ino)
+	e.Disk.Unlock(vol)
+	return r0, r1
+}
+
+// statLocked is Stat, with the volume's lock held.
+func statLocked(e Env, vol int, ino Ino) (Attr, linux.Errno) {
 	v := &vols[vol]
 	var n inode
 	if err := v.readInode(e, vol, ino, &n); err != 0 {
@@ -216,7 +222,13 @@ func Stat(e Env, vol int, ino Ino) (Attr, linux.Errno) {
 // Mode returns inode ino's mode (type and permission bits).
 func Mode(e Env, vol int, ino Ino) (uint32, linux.Errno) {
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0, r1 := modeLocked(e, vol, ino)
+	e.Disk.Unlock(vol)
+	return r0, r1
+}
+
+// modeLocked is Mode, with the volume's lock held.
+func modeLocked(e Env, vol int, ino Ino) (uint32, linux.Errno) {
 	var n inode
 	err := vols[vol].readInode(e, vol, ino, &n)
 	return n.mode(), err
@@ -236,7 +248,13 @@ func (v *volume) change(e Env, vol int, ino Ino, n *inode) linux.Errno {
 // SetPerm sets inode ino's permission bits (chmod); ctime becomes now.
 func SetPerm(e Env, vol int, ino Ino, perm uint32) linux.Errno {
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0 := setPermLocked(e, vol, ino, perm)
+	e.Disk.Unlock(vol)
+	return r0
+}
+
+// setPermLocked is SetPerm, with the volume's lock held.
+func setPermLocked(e Env, vol int, ino Ino, perm uint32) linux.Errno {
 	v := &vols[vol]
 	var n inode
 	if err := v.change(e, vol, ino, &n); err != 0 {
@@ -250,7 +268,13 @@ func SetPerm(e Env, vol int, ino Ino, perm uint32) linux.Errno {
 // SetOwner sets inode ino's owner and group (chown); -1 leaves one unchanged.
 func SetOwner(e Env, vol int, ino Ino, uid, gid int32) linux.Errno {
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0 := setOwnerLocked(e, vol, ino, uid, gid)
+	e.Disk.Unlock(vol)
+	return r0
+}
+
+// setOwnerLocked is SetOwner, with the volume's lock held.
+func setOwnerLocked(e Env, vol int, ino Ino, uid, gid int32) linux.Errno {
 	v := &vols[vol]
 	var n inode
 	if err := v.change(e, vol, ino, &n); err != 0 {
@@ -271,7 +295,13 @@ func SetOwner(e Env, vol int, ino Ino, uid, gid int32) linux.Errno {
 // SetTimes sets inode ino's access and/or modification time (utimensat); ctime becomes now.
 func SetTimes(e Env, vol int, ino Ino, atime, mtime Time, setA, setM bool) linux.Errno {
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0 := setTimesLocked(e, vol, ino, atime, mtime, setA, setM)
+	e.Disk.Unlock(vol)
+	return r0
+}
+
+// setTimesLocked is SetTimes, with the volume's lock held.
+func setTimesLocked(e Env, vol int, ino Ino, atime, mtime Time, setA, setM bool) linux.Errno {
 	v := &vols[vol]
 	var n inode
 	if err := v.change(e, vol, ino, &n); err != 0 {

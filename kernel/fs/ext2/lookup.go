@@ -13,7 +13,13 @@ func Lookup(e Env, vol int, dir Ino, name string) (Ino, uint32, linux.Errno) {
 		return 0, 0, linux.ENAMETOOLONG
 	}
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0, r1, r2 := lookupLocked(e, vol, dir, name)
+	e.Disk.Unlock(vol)
+	return r0, r1, r2
+}
+
+// lookupLocked is Lookup, with the volume's lock held.
+func lookupLocked(e Env, vol int, dir Ino, name string) (Ino, uint32, linux.Errno) {
 	v := &vols[vol]
 	var d inode
 	if err := v.readInode(e, vol, dir, &d); err != 0 {
@@ -42,7 +48,13 @@ func Lookup(e Env, vol int, dir Ino, name string) (Ino, uint32, linux.Errno) {
 // Parent returns the directory holding directory dir (its ".."; the root's is itself).
 func Parent(e Env, vol int, dir Ino) (Ino, linux.Errno) {
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0, r1 := parentLocked(e, vol, dir)
+	e.Disk.Unlock(vol)
+	return r0, r1
+}
+
+// parentLocked is Parent, with the volume's lock held.
+func parentLocked(e Env, vol int, dir Ino) (Ino, linux.Errno) {
 	v := &vols[vol]
 	var d inode
 	if err := v.readInode(e, vol, dir, &d); err != 0 {
@@ -60,7 +72,13 @@ func NameOf(e Env, vol int, dir Ino) string {
 		return ""
 	}
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0 := nameOfLocked(e, vol, dir)
+	e.Disk.Unlock(vol)
+	return r0
+}
+
+// nameOfLocked is NameOf, with the volume's lock held.
+func nameOfLocked(e Env, vol int, dir Ino) string {
 	v := &vols[vol]
 	var d, p inode
 	if v.readInode(e, vol, dir, &d) != 0 || d.links() == 0 {
@@ -121,7 +139,13 @@ func ReadDir(e Env, vol int, dir Ino, cookie uint64, dot, dotdot uint64) (d Dire
 		return Dirent{Name: "..", Ino: dotdot, Type: linux.DT_DIR, Next: cookieFirst}, true
 	}
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0, r1 := readDirLocked(e, vol, dir, cookie, dot, dotdot)
+	e.Disk.Unlock(vol)
+	return r0, r1
+}
+
+// readDirLocked is ReadDir, with the volume's lock held.
+func readDirLocked(e Env, vol int, dir Ino, cookie uint64, dot, dotdot uint64) (d Dirent, ok bool) {
 	v := &vols[vol]
 	var n inode
 	if v.readInode(e, vol, dir, &n) != 0 || !n.isDir() {

@@ -46,7 +46,13 @@ func Create(e Env, vol int, dir Ino, name string, typ, perm, uid, gid uint32) (I
 		return 0, linux.EINVAL
 	}
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0, r1 := createLocked(e, vol, dir, name, typ, perm, uid, gid)
+	e.Disk.Unlock(vol)
+	return r0, r1
+}
+
+// createLocked is Create, with the volume's lock held.
+func createLocked(e Env, vol int, dir Ino, name string, typ, perm, uid, gid uint32) (Ino, linux.Errno) {
 	v := &vols[vol]
 	var d, n inode
 	if err := v.checkNew(e, vol, dir, name, &d); err != 0 {
@@ -113,7 +119,14 @@ func Symlink(e Env, vol int, dir Ino, name, target string, uid, gid uint32) (Ino
 		return 0, linux.ENOENT
 	}
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0, r1 := symlinkLocked(e, vol, dir, name, target, uid, gid)
+	e.Disk.Unlock(vol)
+	return r0, r1
+}
+
+// symlinkLocked is Symlink, with the volume's lock held.
+func symlinkLocked(e Env, vol int, dir Ino, name, target string, uid, gid uint32) (Ino, linux.Errno) {
+	v := &vols[vol]
 	var d, n inode
 	if err := v.checkNew(e, vol, dir, name, &d); err != 0 {
 		return 0, err
@@ -155,7 +168,13 @@ func Symlink(e Env, vol int, dir Ino, name, target string, uid, gid uint32) (Ino
 // is not a symlink, ENAMETOOLONG if buf is too small.
 func Readlink(e Env, vol int, ino Ino, buf []byte) (int, linux.Errno) {
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0, r1 := readlinkLocked(e, vol, ino, buf)
+	e.Disk.Unlock(vol)
+	return r0, r1
+}
+
+// readlinkLocked is Readlink, with the volume's lock held.
+func readlinkLocked(e Env, vol int, ino Ino, buf []byte) (int, linux.Errno) {
 	v := &vols[vol]
 	var n inode
 	if err := v.readInode(e, vol, ino, &n); err != 0 {
@@ -192,7 +211,13 @@ func Readlink(e Env, vol int, ino Ino, buf []byte) (int, linux.Errno) {
 // name left (an unlinked open file), EMLINK at 32000 links; otherwise as Create.
 func Link(e Env, vol int, dir Ino, name string, ino Ino) linux.Errno {
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0 := linkLocked(e, vol, dir, name, ino)
+	e.Disk.Unlock(vol)
+	return r0
+}
+
+// linkLocked is Link, with the volume's lock held.
+func linkLocked(e Env, vol int, dir Ino, name string, ino Ino) linux.Errno {
 	v := &vols[vol]
 	var d, n inode
 	if err := v.checkNew(e, vol, dir, name, &d); err != 0 {
@@ -237,7 +262,13 @@ func (v *volume) findChild(e Env, vol int, dir Ino, name string, d, n *inode) (u
 // directory. The inode lives on while it is held open (Ref).
 func Unlink(e Env, vol int, dir Ino, name string) linux.Errno {
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0 := unlinkLocked(e, vol, dir, name)
+	e.Disk.Unlock(vol)
+	return r0
+}
+
+// unlinkLocked is Unlink, with the volume's lock held.
+func unlinkLocked(e Env, vol int, dir Ino, name string) linux.Errno {
 	v := &vols[vol]
 	if v.ReadOnly {
 		return linux.EROFS
@@ -272,7 +303,13 @@ func (v *volume) dropLink(e Env, vol int, n *inode) linux.Errno {
 // not a directory, ENOTEMPTY if it has entries.
 func Rmdir(e Env, vol int, dir Ino, name string) linux.Errno {
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0 := rmdirLocked(e, vol, dir, name)
+	e.Disk.Unlock(vol)
+	return r0
+}
+
+// rmdirLocked is Rmdir, with the volume's lock held.
+func rmdirLocked(e Env, vol int, dir Ino, name string) linux.Errno {
 	v := &vols[vol]
 	if v.ReadOnly {
 		return linux.EROFS

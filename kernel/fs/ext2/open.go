@@ -57,12 +57,18 @@ func Release(e Env, vol int, ino Ino) linux.Errno {
 	}
 	t.N--
 	t.Ino[k], t.Count[k] = t.Ino[t.N], t.Count[t.N]
-	v := &vols[vol]
-	if v.ReadOnly {
+	if vols[vol].ReadOnly {
 		return 0
 	}
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0 := releaseLocked(e, vol, ino)
+	e.Disk.Unlock(vol)
+	return r0
+}
+
+// releaseLocked frees inode ino, whose last holder is gone, if it has no name left.
+func releaseLocked(e Env, vol int, ino Ino) linux.Errno {
+	v := &vols[vol]
 	var n inode
 	if err := v.readInode(e, vol, ino, &n); err != 0 {
 		return err

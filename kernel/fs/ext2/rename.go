@@ -12,15 +12,14 @@ import "github.com/unigo-os/unigo/kernel/abi/linux"
 // ENOTEMPTY (replacing a non-empty directory), ENOSPC (nd needs a block and none is
 // left: nothing changed), EMLINK (nd has 32000 links), ENAMETOOLONG, EROFS, EIO.
 func Rename(e Env, vol int, od Ino, oname string, nd Ino, nname string, flags uint32) linux.Errno {
-	// No defer here: with this many returns the compiler cannot open-code it and calls
-	// runtime.deferprocStack, which needs a real goroutine (kernel code runs on a fake g).
 	e.Disk.Lock(vol)
-	err := rename(e, vol, od, oname, nd, nname, flags)
+	err := renameLocked(e, vol, od, oname, nd, nname, flags)
 	e.Disk.Unlock(vol)
 	return err
 }
 
-func rename(e Env, vol int, od Ino, oname string, nd Ino, nname string, flags uint32) linux.Errno {
+// renameLocked is Rename, with the volume's lock held.
+func renameLocked(e Env, vol int, od Ino, oname string, nd Ino, nname string, flags uint32) linux.Errno {
 	v := &vols[vol]
 	if v.ReadOnly {
 		return linux.EROFS

@@ -54,7 +54,13 @@ func (v *volume) writeSuper(e Env, vol int) linux.Errno {
 // This is fsync(2) and fdatasync(2) for any file of the volume.
 func Sync(e Env, vol int) linux.Errno {
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0 := syncLocked(e, vol)
+	e.Disk.Unlock(vol)
+	return r0
+}
+
+// syncLocked is Sync, with the volume's lock held.
+func syncLocked(e Env, vol int) linux.Errno {
 	return vols[vol].sync(e, vol, false)
 }
 

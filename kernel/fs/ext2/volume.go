@@ -99,7 +99,13 @@ func Mount(e Env, vol int, readOnly bool) linux.Errno {
 		return linux.EBUSY
 	}
 	e.Disk.Lock(vol)
-	defer e.Disk.Unlock(vol)
+	r0 := mountLocked(e, vol, readOnly)
+	e.Disk.Unlock(vol)
+	return r0
+}
+
+// mountLocked is Mount, with the volume's lock held.
+func mountLocked(e Env, vol int, readOnly bool) linux.Errno {
 	v := &vols[vol]
 	*v = volume{Vol: vol}
 	v.cache.init()
