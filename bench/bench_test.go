@@ -228,6 +228,7 @@ func TestSmoke(t *testing.T) {
 	}
 	for _, k := range []string{"hello.first_line", "hello.exit", "getpid", "pipe_rw", "time_now", "goroutine_pingpong", "chan_handoff", "mutex_contended", "gc_churn",
 		"hello.first_line@4cpu", "hello.first_line.4v1", "parallel@1cpu", "parallel@2cpu", "parallel.speedup", "files_seq_write", "files_seq_read", "files_fsync_4k", "parallel.speedup_fastest",
+		"volume_seq_write", "volume_seq_read", "volume_fsync_4k",
 		"httpd.first_200", "httpd.p50", "httpd.p99", "httpd.rps"} {
 		if !have[k] {
 			t.Errorf("results.json: no figure %q for both sides", k)

@@ -42,7 +42,7 @@ var figures = map[string]figure{
 	"files_seq_read":        {41, "files (tmpfs): sequential read of it back", "MiB/s", true},
 	"files_fsync_4k":        {42, "files (tmpfs): 4 KiB append + fsync, 4096 times", "ops/s", true},
 	"volume_seq_write":      {45, "volume (fresh 256 MiB ext2 image on virtio-blk at /data, cache=writeback): sequential write of 32 MiB in 1 MiB writes + fsync", "MiB/s", true},
-	"volume_seq_read":       {46, "volume: sequential read of it back, same boot (either side may serve it from its cache)", "MiB/s", true},
+	"volume_seq_read":       {46, "volume: sequential read of it back from the disk (Linux first drops the file's pages: posix_fadvise DONTNEED)", "MiB/s", true},
 	"volume_fsync_4k":       {47, "volume: 4 KiB append + fsync, 1024 times (each fsync a flush: host fdatasync)", "ops/s", true},
 	"httpd.first_200":       {50, "httpd (net/http, 64 B body, user-net port forward): QEMU start → first HTTP 200", "ms", false},
 	"httpd.p50":             {51, "httpd: sequential GET / on one keep-alive connection, p50", "ms", false},

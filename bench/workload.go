@@ -119,14 +119,10 @@ func defaultWorkloads(quick bool) []Workload {
 		return baseWorkload{name: "parallel", suffix: fmt.Sprintf("@%dcpu", cpus), cpus: cpus, share: 0.5,
 			args: []string{"-blocks", "64", "-kib", "64", "-rounds", "4", "-cpus", strconv.Itoa(cpus)}, timeout: 90 * time.Second}
 	}
+	// The same sizes in quick mode: a volume run takes a few seconds on
+	// either side, so the smoke test runs the real thing once.
 	vol := baseWorkload{name: "volume", args: []string{"-dir", "/data", "-mib", "32", "-syncops", "1024"}, volume: volumeSize, share: 0.5, timeout: 120 * time.Second}
-	var volume []Workload
-	if !quick {
-		// Out of the smoke test until unigo's kernel mounts unigo.vol
-		// (its runs fail the guest's ext2 check until then).
-		volume = []Workload{vol}
-	}
-	return append([]Workload{
+	return []Workload{
 		baseWorkload{name: "hello", timeout: 20 * time.Second, boot: true, minMem: true},
 		baseWorkload{name: "hello", suffix: "@4cpu", cpus: 4, share: 0.5, args: []string{"-cpus", "4"}, timeout: 30 * time.Second, boot: true},
 		baseWorkload{name: "syscalls", timeout: 60 * time.Second},
@@ -134,6 +130,7 @@ func defaultWorkloads(quick bool) []Workload {
 		par(1),
 		par(2),
 		baseWorkload{name: "files", args: []string{"-dir", "/tmp", "-mib", "32", "-syncops", "4096"}, share: 0.5, timeout: 60 * time.Second},
+		vol,
 		httpd,
-	}, volume...)
+	}
 }
