@@ -63,8 +63,8 @@ type cpuCache struct {
 // Frames is the physical frame allocator. The zero value is empty and ready for AddRange.
 // All state is in this struct. Locking: none of its own; the kernel serializes every
 // call with its kernel lock. A split would give each cache a lock (taken by its CPU,
-// and by others only on the out-of-memory path) and the pool one, cache before pool; the
-// package lock order lists both as leaves.
+// and by others only on the out-of-memory path) and the pool one, cache before pool,
+// both where doc.go's lock order puts the future frames lock: leaves.
 type Frames struct {
 	cache     [MaxCPUs]cpuCache
 	cpu       int             // the CPU whose cache Alloc and Free use (SetCPU)
