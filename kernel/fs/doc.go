@@ -16,7 +16,7 @@
 //	procfs/        /proc's tree and text formatting; the kernel supplies the contents
 //	devfs.go       the device directory: a constant table, no state
 //	mount.go       Node (mount index + inode), the mount table, Setup, Statfs
-//	ext2vol.go     MountExt2, Sync/SyncAll, and how an ext2 Node carries its file type
+//	ext2vol.go     MountExt2, Sync/SyncAll/Shutdown, and how an ext2 Node carries its type
 //	lookup.go      Lookup and LookupParent: ".", "..", symlinks (40 at most) and mount
 //	               crossings in both directions, with Linux's errnos
 //	node.go        what open files need, dispatched on the mount's kind: Stat, ReadAt,

@@ -89,6 +89,13 @@ func SyncAll(e Env) {
 	ext2.SyncAll(ext2Env(e))
 }
 
+// Shutdown is the kernel's last call before powering off (exit_group): files unlinked
+// while still open are freed, since nobody will close them, then every volume is synced
+// and marked cleanly unmounted. SyncAll alone would leave them as orphans for e2fsck.
+func Shutdown(e Env) {
+	ext2.Shutdown(ext2Env(e))
+}
+
 // ext2Attr converts ext2's Attr.
 func ext2Attr(a ext2.Attr) Attr {
 	return Attr{Ino: a.Ino, Mode: a.Mode, Nlink: a.Nlink, Uid: a.Uid, Gid: a.Gid, Rdev: a.Rdev,

@@ -19,7 +19,7 @@
 //	lookup.go      Lookup, Parent, NameOf, ReadDir (cookies), entry types
 //	namei.go       Create, Symlink, Readlink, Link, Unlink, Rmdir
 //	rename.go      Rename (with RENAME_NOREPLACE and RENAME_EXCHANGE)
-//	sync.go        the clean/dirty state, Sync, SyncAll
+//	sync.go        the clean/dirty state, Sync, SyncAll, Shutdown
 //	testing.go     ResetForTest, for host tests that mount image after image
 //
 // Supported: block sizes 1, 2 and 4 KiB; 128- or 256-byte inodes (with 256, nanosecond

@@ -32,6 +32,21 @@ func TestFsckCleanAfterWorkload(t *testing.T) {
 			if st := debugfs(t, tv.path, "stats", false); !strings.Contains(st, "Filesystem state:         clean") {
 				t.Errorf("after SyncAll the superblock is not marked clean:\n%s", st)
 			}
+			// A file unlinked while open at exit: Shutdown frees it.
+			tv = mountImage(t, tv.path, false)
+			o := tv.create(t, Root, "open-at-exit", linux.S_IFREG)
+			tv.write(t, o, 0, bytes.Repeat([]byte("x"), 100000))
+			Ref(0, o)
+			if err := Unlink(tv.e, 0, Root, "open-at-exit"); err != 0 {
+				t.Fatal(err)
+			}
+			free := Statfs(0).Free
+			Shutdown(tv.e)
+			if Statfs(0).Free <= free {
+				t.Error("Shutdown did not free the unlinked open file")
+			}
+			tv.save(t)
+			fsck(t, tv.path)
 			// The same checks after a remount, from the disk; a change marks it in use.
 			tv = mountImage(t, tv.path, false)
 			checkWorkload(t, tv)
