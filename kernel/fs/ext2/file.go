@@ -112,6 +112,9 @@ func writeAtLocked(e Env, vol int, ino Ino, off uint64, buf []byte) (int, linux.
 	if n.typ() != linux.S_IFREG {
 		return 0, linux.EINVAL
 	}
+	if n.flags()&flagImmutable != 0 || (n.flags()&flagAppend != 0 && off != n.size()) {
+		return 0, linux.EPERM // chattr +i, or +a and not at the end
+	}
 	if off >= v.MaxSize {
 		return 0, linux.EFBIG
 	}
@@ -227,6 +230,9 @@ func truncateLocked(e Env, vol int, ino Ino, size uint64) linux.Errno {
 	}
 	if err := v.change(e, vol, ino, &n); err != 0 {
 		return err
+	}
+	if n.flags()&(flagImmutable|flagAppend) != 0 {
+		return linux.EPERM
 	}
 	if size > v.MaxSize {
 		return linux.EFBIG

@@ -234,7 +234,7 @@ func modeLocked(e Env, vol int, ino Ino) (uint32, linux.Errno) {
 	return n.mode(), err
 }
 
-// change reads inode ino for an attribute change (EROFS on a read-only volume).
+// change reads inode ino for a change (EROFS on a read-only volume).
 func (v *volume) change(e Env, vol int, ino Ino, n *inode) linux.Errno {
 	if v.ReadOnly {
 		return linux.EROFS
@@ -244,6 +244,21 @@ func (v *volume) change(e Env, vol int, ino Ino, n *inode) linux.Errno {
 	}
 	return v.readInode(e, vol, ino, n)
 }
+
+// setattr reads inode ino for chmod, chown or utimes: EPERM if it is immutable.
+func (v *volume) setattr(e Env, vol int, ino Ino, n *inode) linux.Errno {
+	if err := v.change(e, vol, ino, n); err != 0 {
+		return err
+	}
+	if n.flags()&flagImmutable != 0 {
+		return linux.EPERM
+	}
+	return 0
+}
+
+// pinned reports whether n's name may not be removed or replaced (chattr +i or +a):
+// unlink, rmdir and rename give EPERM.
+func (n *inode) pinned() bool { return n.flags()&(flagImmutable|flagAppend) != 0 }
 
 // SetPerm sets inode ino's permission bits (chmod); ctime becomes now.
 func SetPerm(e Env, vol int, ino Ino, perm uint32) linux.Errno {
@@ -257,7 +272,7 @@ func SetPerm(e Env, vol int, ino Ino, perm uint32) linux.Errno {
 func setPermLocked(e Env, vol int, ino Ino, perm uint32) linux.Errno {
 	v := &vols[vol]
 	var n inode
-	if err := v.change(e, vol, ino, &n); err != 0 {
+	if err := v.setattr(e, vol, ino, &n); err != 0 {
 		return err
 	}
 	put16(n.Raw[:], inMode, n.typ()|perm&07777)
@@ -277,7 +292,7 @@ func SetOwner(e Env, vol int, ino Ino, uid, gid int32) linux.Errno {
 func setOwnerLocked(e Env, vol int, ino Ino, uid, gid int32) linux.Errno {
 	v := &vols[vol]
 	var n inode
-	if err := v.change(e, vol, ino, &n); err != 0 {
+	if err := v.setattr(e, vol, ino, &n); err != 0 {
 		return err
 	}
 	u, g := n.uid(), n.gid()
@@ -304,7 +319,7 @@ func SetTimes(e Env, vol int, ino Ino, atime, mtime Time, setA, setM bool) linux
 func setTimesLocked(e Env, vol int, ino Ino, atime, mtime Time, setA, setM bool) linux.Errno {
 	v := &vols[vol]
 	var n inode
-	if err := v.change(e, vol, ino, &n); err != 0 {
+	if err := v.setattr(e, vol, ino, &n); err != 0 {
 		return err
 	}
 	if setA {

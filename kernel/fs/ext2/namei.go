@@ -24,6 +24,9 @@ func (v *volume) checkNew(e Env, vol int, dir Ino, name string, d *inode) linux.
 	if d.links() == 0 {
 		return linux.ENOENT
 	}
+	if d.flags()&flagImmutable != 0 {
+		return linux.EPERM
+	}
 	if _, _, _, err := v.dirFind(e, vol, d, name); err != linux.ENOENT {
 		if err == 0 {
 			return linux.EEXIST
@@ -227,7 +230,7 @@ func linkLocked(e Env, vol int, dir Ino, name string, ino Ino) linux.Errno {
 		return err
 	}
 	switch {
-	case n.isDir():
+	case n.isDir() || n.pinned():
 		return linux.EPERM
 	case n.links() == 0:
 		return linux.ENOENT
@@ -281,6 +284,9 @@ func unlinkLocked(e Env, vol int, dir Ino, name string) linux.Errno {
 	if n.isDir() {
 		return linux.EISDIR
 	}
+	if n.pinned() || d.pinned() {
+		return linux.EPERM
+	}
 	if err := v.beginWrite(e, vol); err != 0 {
 		return err
 	}
@@ -321,6 +327,9 @@ func rmdirLocked(e Env, vol int, dir Ino, name string) linux.Errno {
 	}
 	if !n.isDir() {
 		return linux.ENOTDIR
+	}
+	if n.pinned() || d.pinned() {
+		return linux.EPERM
 	}
 	if empty, err := v.dirEmpty(e, vol, &n); err != 0 || !empty {
 		if err != 0 {

@@ -227,3 +227,42 @@ func TestIndexedDirectoriesAreReadAndLoseTheirIndexOnChange(t *testing.T) {
 		t.Error("the changed directory kept its index flag")
 	}
 }
+
+func TestImmutableAndAppendOnlyFilesRefuseChanges(t *testing.T) {
+	path := mkfs(t, "16M")
+	tv := mountImage(t, path, false)
+	for _, name := range []string{"imm", "app"} {
+		tv.write(t, tv.create(t, Root, name, linux.S_IFREG), 0, []byte("data"))
+	}
+	d := tv.create(t, Root, "immdir", linux.S_IFDIR)
+	tv.create(t, d, "inside", linux.S_IFREG)
+	tv.sync(t)
+	debugfs(t, path, "set_inode_field /imm flags 0x10", true)
+	debugfs(t, path, "set_inode_field /app flags 0x20", true)
+	debugfs(t, path, "set_inode_field /immdir flags 0x10", true)
+	tv = mountImage(t, path, false)
+	e := tv.e
+	imm, app := tv.lookup(t, Root, "imm"), tv.lookup(t, Root, "app")
+	for what, err := range map[string]linux.Errno{
+		"write immutable":       second(WriteAt(e, 0, imm, 4, []byte("x"))),
+		"truncate immutable":    Truncate(e, 0, imm, 0),
+		"chmod immutable":       SetPerm(e, 0, imm, 0600),
+		"unlink immutable":      Unlink(e, 0, Root, "imm"),
+		"link immutable":        Link(e, 0, Root, "imm2", imm),
+		"rename immutable":      Rename(e, 0, Root, "imm", Root, "x", 0),
+		"overwrite append-only": second(WriteAt(e, 0, app, 0, []byte("x"))),
+		"truncate append-only":  Truncate(e, 0, app, 0),
+		"unlink append-only":    Unlink(e, 0, Root, "app"),
+		"create in immutable":   second(Create(e, 0, d, "new", linux.S_IFREG, 0644, 0, 0)),
+		"unlink in immutable":   Unlink(e, 0, d, "inside"),
+	} {
+		if err != linux.EPERM {
+			t.Errorf("%s: %v, want EPERM", what, err)
+		}
+	}
+	if n, err := WriteAt(e, 0, app, 4, []byte("more")); n != 4 || err != 0 {
+		t.Errorf("append to an append-only file = %d, %v", n, err)
+	}
+}
+
+func second[T any](_ T, err linux.Errno) linux.Errno { return err }

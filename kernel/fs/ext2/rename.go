@@ -49,6 +49,12 @@ func renameLocked(e Env, vol int, od Ino, oname string, nd Ino, nname string, fl
 		if err := v.readInode(e, vol, dst, &t); err != 0 {
 			return err
 		}
+		if t.pinned() && s.Ino != dst {
+			return linux.EPERM
+		}
+	}
+	if s.pinned() || odi.pinned() || ndi.flags()&flagImmutable != 0 || (derr == 0 && ndi.pinned()) {
+		return linux.EPERM // chattr +i or +a on what loses or changes a name
 	}
 	if flags&linux.RENAME_EXCHANGE != 0 {
 		if derr != 0 {
