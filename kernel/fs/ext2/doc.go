@@ -30,6 +30,10 @@
 // Compat features are harmless: an ext_attr block is released with its inode, and a
 // dir_index directory is read linearly and loses its index flag on its first change.
 //
+// Linux's behaviour kept: immutable and append-only inodes (chattr +i, +a) refuse
+// changes with EPERM. Not kept: access times are never updated (as with noatime), and
+// ACLs and other extended attributes are neither read nor written.
+//
 // Locking: every exported operation that touches the disk runs between Disk.Lock and
 // Disk.Unlock of its volume. Disk.Wait sleeps and other threads run meanwhile, so all
 // of a volume's state (its table entry, cache and open table) is touched only under its
