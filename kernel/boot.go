@@ -57,6 +57,7 @@ func kmain(startInfo uintptr) {
 	initFiles()
 	mountRoot()
 	mountVolumes() // blk.go: unigo.vol, ext2 on the virtio-blk disks
+	initialCwd()   // unigo.cwd, once every file system is there
 	// The other CPUs start before the program, which counts them (sched_getaffinity) once.
 	if v, ok := cmdlineOption("unigo.cpus"); ok {
 		if n := atoi(v); n > 1 {

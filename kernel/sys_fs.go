@@ -66,6 +66,31 @@ func mountRoot() {
 	}
 }
 
+// initialCwd applies unigo.cwd=PATH (docs/cmdline.md): the program starts in PATH, as one
+// started from a shell there would (`unigo test` runs a standard-library package's tests in
+// the package's directory of the GOROOT slice it packs). PATH is plain, not
+// percent-encoded. A PATH that is not a directory stops the machine before the program
+// starts, with exit code 125.
+func initialCwd() {
+	v, ok := cmdlineOption("unigo.cwd")
+	if !ok {
+		return
+	}
+	n, err := fs.Lookup(fsEnv(), fs.RootNode, v, true)
+	if err == 0 && !fs.IsDir(n) {
+		err = linux.ENOTDIR
+	}
+	if err != 0 {
+		klog.Str("unigo: unigo.cwd=")
+		klog.Str(v)
+		klog.Str(": ")
+		klog.Str(err.Name())
+		klog.Str("\n")
+		haltWithCode(exitKernelFault)
+	}
+	setCwd(n)
+}
+
 // tmpfsOption decodes unigo.tmpfs=PATH:SIZE (SIZE in bytes, or with K, M or G), falling
 // back to /tmp:64M, with a message, when it does not parse.
 func tmpfsOption() (string, uint64) {

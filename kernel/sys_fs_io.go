@@ -239,6 +239,27 @@ func sysFsync(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	return 0, syncFile(f.Node)
 }
 
+// posix_fadvise advice values, include/uapi/linux/fadvise.h (x86-64: DONTNEED is 4).
+const fadvMax = 5 // NORMAL, RANDOM, SEQUENTIAL, WILLNEED, DONTNEED, NOREUSE
+
+// sysFadvise64 handles fadvise64(2). The advice is a hint that only changes how a page
+// cache behaves, never what a read returns; a volume's block cache decides by itself, so
+// valid advice is accepted and changes nothing (as on Linux for file systems without one).
+func sysFadvise64(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	f, _, err := getFile(tf.RDI)
+	if err != 0 {
+		return 0, err
+	}
+	switch f.Kind {
+	case fkPipeR, fkPipeW:
+		return 0, linux.ESPIPE
+	}
+	if tf.R10 > fadvMax || int64(tf.RDX) < 0 { // advice, len
+		return 0, linux.EINVAL
+	}
+	return 0, 0
+}
+
 // sysSyncfs handles syncfs(2): the file system fd is on is made durable (see sysFsync).
 func sysSyncfs(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	f, _, err := getFile(tf.RDI)

@@ -118,7 +118,7 @@ func statxNode(dirfd uint64, pathp uintptr, flags uint64) (fs.Node, bool) {
 func fillStatfs(sf *linux.Statfs_t, n fs.Node) {
 	i := fs.Statfs(n)
 	*sf = linux.Statfs_t{Type: int64(i.Type), Bsize: int64(i.Bsize), Blocks: i.Blocks, Bfree: i.Bfree,
-		Bavail: i.Bfree, Files: i.Files, Ffree: i.Ffree, Namelen: int64(i.Namelen),
+		Bavail: i.Bavail, Files: i.Files, Ffree: i.Ffree, Namelen: int64(i.Namelen),
 		Frsize: int64(i.Bsize), Flags: int64(i.Flags)}
 	sf.Fsid[0] = int32(i.Fsid)
 }

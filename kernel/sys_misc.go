@@ -187,9 +187,10 @@ func sysSysinfo(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 // sysExitGroup handles exit_group(2): the program is done; so is the machine.
 func sysExitGroup(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	// As a Linux VM's shutdown would: stores into shared file mappings reach their files,
-	// and the volumes write back their caches and are marked cleanly unmounted.
+	// files unlinked while open are freed, and the volumes write back their caches and
+	// are marked cleanly unmounted.
 	writeBackAll()
-	fs.SyncAll(fsEnv())
+	fs.Shutdown(fsEnv())
 	exitProcess(int(tf.RDI & 0xff))
 	return 0, 0
 }

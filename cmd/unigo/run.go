@@ -75,6 +75,7 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 	}
 
 	var image, name string
+	var stdCwd string // where a standard-library test starts (stdTestTree)
 	initrd := vf.initrd
 	packed := false // the root archive is one of ours: it has the time zone database
 	if !test && isImagePath(target) {
@@ -120,13 +121,22 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 			// A test binary runs in its package directory, as under go test:
 			// that directory is the guest's root file system. The binary
 			// itself is there too, at /app (/proc/self/exe), for tests that
-			// open their executable.
+			// open their executable. A standard-library package's tests run
+			// in a slice of GOROOT instead (stdTestTree).
 			base, self := "", ""
+			treeFiles := files
 			if test {
 				base, self = res.Dir, res.Image
 			}
+			if test && res.Standard {
+				tree, dir, err := stdTestTree(res)
+				if err != nil {
+					return 0, err
+				}
+				base, treeFiles, stdCwd = "", append(tree, files...), dir
+			}
 			initrd = filepath.Join(tmp, "root.tar")
-			if err := packRoot(initrd, base, self, files, vf.volumes, netCfg.DNS, stderr); err != nil {
+			if err := packRoot(initrd, base, self, treeFiles, vf.volumes, netCfg.DNS, stderr); err != nil {
 				return 0, err
 			}
 			packed = true
@@ -140,7 +150,13 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 	if packed && !slices.ContainsFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "ZONEINFO=") }) {
 		env = append([]string{"ZONEINFO=" + build.ZoneinfoPath}, env...)
 	}
+	if stdCwd != "" {
+		env = append(env, "GOROOT="+guestGOROOT)
+	}
 	kopts := vmm.KernelOptions(int(vf.cpus))
+	if stdCwd != "" {
+		kopts = append(kopts, "unigo.cwd="+stdCwd)
+	}
 	if vf.tmpfs.path != "" {
 		kopts = append(kopts, "unigo.tmpfs="+vf.tmpfs.String())
 	}
@@ -262,4 +278,36 @@ func buildImage(pkg, out string, test, verbose bool, stderr io.Writer) (*build.R
 		}
 	}
 	return build.Build(opts)
+}
+
+// guestGOROOT is where a standard-library test finds its slice of GOROOT.
+const guestGOROOT = "/goroot"
+
+// stdTestTree is what a standard-library package's tests read beyond their own
+// directory, packed at guestGOROOT: they run in $GOROOT/src/PKG and reach ".." (the
+// sibling packages of PKG's top-level directory: io/fs's tests glob "*/glob.go" in io/),
+// $GOROOT/lib/time (the time package loads "../../lib/time/zoneinfo.zip") and
+// $GOROOT/src/unicode (path/filepath walks it). It returns the trees to pack and the
+// directory the test starts in. The whole of GOROOT/src (about 150 MiB) would not fit a
+// small guest.
+func stdTestTree(res *build.Result) ([]build.FileMount, string, error) {
+	rel := filepath.FromSlash("/src/" + res.ImportPath)
+	goroot, ok := strings.CutSuffix(res.Dir, rel)
+	if !ok {
+		return nil, "", fmt.Errorf("standard-library package %s lies outside its GOROOT (%s)", res.ImportPath, res.Dir)
+	}
+	top, _, _ := strings.Cut(res.ImportPath, "/")
+	var mounts []build.FileMount
+	for _, sub := range []string{"src/" + top, "lib/time", "src/unicode"} {
+		if sub == "src/unicode" && top == "unicode" {
+			continue
+		}
+		// The private GOROOT is a symlink farm; pack what the links point at.
+		host, err := filepath.EvalSymlinks(filepath.Join(goroot, filepath.FromSlash(sub)))
+		if err != nil {
+			return nil, "", fmt.Errorf("packing the GOROOT slice for %s's tests: %v", res.ImportPath, err)
+		}
+		mounts = append(mounts, build.FileMount{Host: host, Guest: guestGOROOT + "/" + sub})
+	}
+	return mounts, guestGOROOT + "/src/" + res.ImportPath, nil
 }
