@@ -54,6 +54,7 @@ func kmain(startInfo uintptr) {
 	seedRandom()
 	_, straceOn = cmdlineOption("unigo.strace")
 	_, statsOn = cmdlineOption("unigo.stats")
+	_, noNetstack = cmdlineOption("unigo.nonet")
 	initFiles()
 	mountRoot()
 	mountVolumes() // blk.go: unigo.vol, ext2 on the virtio-blk disks
@@ -184,6 +185,9 @@ func cmdlineOption(key string) (string, bool) {
 		tok, s = nextToken(s)
 		if len(tok) > len(key) && tok[:len(key)] == key && tok[len(key)] == '=' {
 			return tok[len(key)+1:], true
+		}
+		if tok == key { // a bare flag: unigo.stats
+			return "", true
 		}
 	}
 	return "", false

@@ -271,3 +271,31 @@ func sysTgkill(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	}
 	return 0, 0
 }
+
+// sysKill handles kill(2). There is one process (pid 1), so pid 1, 0 (its group) and -1
+// (every process it may signal) all name it, and every other pid is ESRCH. A process-
+// directed signal goes to a thread that does not block it, as on Linux, or stays pending
+// on the caller when every thread blocks it. Signal 0 only checks that the process exists.
+func sysKill(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	pidArg, sig := int32(tf.RDI), int(tf.RSI)
+	if sig < 0 || sig > nsig {
+		return 0, linux.EINVAL
+	}
+	if pidArg != pid && pidArg != 0 && pidArg != -1 && pidArg != -pid {
+		return 0, linux.ESRCH
+	}
+	if sig == 0 {
+		return 0, 0
+	}
+	target := t
+	if sigBit(sig)&t.SigMask != 0 {
+		for i := range threads {
+			if o := &threads[i]; (o.State == stRunnable || o.State == stRunning || o.State == stBlocked) && sigBit(sig)&o.SigMask == 0 {
+				target = o
+				break
+			}
+		}
+	}
+	sendSignal(target, sig, linux.SI_USER, 0)
+	return 0, 0
+}

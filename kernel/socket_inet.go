@@ -42,6 +42,12 @@ func isInet(s *socket) bool { return s.Family == linux.AF_INET || s.Family == li
 
 // inetNewSocket checks type and protocol for socket(AF_INET/AF_INET6, ...).
 func inetNewSocket(domain uint64, typ uint16, proto int32) (int32, linux.Errno) {
+	if noNetstack {
+		// The program was linked without the netstack service (a standard-library test
+		// binary cannot import gVisor): fail now, as a kernel without IPv4 does, rather
+		// than leave every connect and accept waiting for a service that never comes.
+		return 0, linux.EAFNOSUPPORT
+	}
 	switch typ {
 	case linux.SOCK_STREAM:
 		if proto == linux.IPPROTO_MPTCP {
@@ -67,6 +73,10 @@ func inetNewSocket(domain uint64, typ uint16, proto int32) (int32, linux.Errno) 
 	socks[si].NetID = int32(netIDSeq<<8) | si
 	return si, 0
 }
+
+// noNetstack is set by the kernel option unigo.nonet, which the CLI passes for images
+// that do not link the netstack service (kernel/netsvc).
+var noNetstack bool
 
 // sockByNetID finds the socket the service calls id, or -1.
 func sockByNetID(id int32) int32 {

@@ -157,6 +157,11 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 	if stdCwd != "" {
 		kopts = append(kopts, "unigo.cwd="+stdCwd)
 	}
+	if hasNet, err := build.LinksNetstack(image); err != nil {
+		return 0, err
+	} else if !hasNet {
+		kopts = append(kopts, "unigo.nonet")
+	}
 	if vf.tmpfs.path != "" {
 		kopts = append(kopts, "unigo.tmpfs="+vf.tmpfs.String())
 	}
