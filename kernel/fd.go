@@ -23,7 +23,7 @@ const (
 	fkConsole
 	fkEventfd
 	fkEpoll
-	fkPipeR  // read end of a pipe
+	fkPipeR  // read end of a pipe (both ends: a FIFO opened O_RDWR, pipe.go)
 	fkPipeW  // write end
 	fkFSFile // a file or directory of the file system (sys_fs*.go)
 	fkDevice // a device of /dev other than the console (devfile.go)
@@ -39,7 +39,8 @@ type file struct {
 	Count     uint64  // eventfd counter
 	Semaphore bool    // EFD_SEMAPHORE
 	Ep        int32   // epoll: index in epolls
-	Pipe      int32   // pipe ends: index in pipes
+	Pipe      int32   // pipe files: index in pipes
+	PipeW     uint32  // pipe read files: no EPOLLHUP while the pipe's WOpens is this (pipeReadiness)
 	Sock      int32   // fkSocket: index in socks
 	Gen       uint32  // bumped on every state change, for edge-triggered epoll
 	Node      fs.Node // fkFSFile, fkDevice: the file (fkFSFile holds an fs.Ref on it)
@@ -224,7 +225,7 @@ func fileRead(f *file, p uintptr, n uintptr) (uintptr, linux.Errno) {
 		return 0, 0 // no console input yet: end of file
 	case fkEventfd:
 		return eventfdRead(f, p, n)
-	case fkPipeR:
+	case fkPipeR, fkPipeW:
 		return pipeRead(f, p, n)
 	case fkFSFile:
 		return fsRead(f, p, n)
@@ -246,7 +247,7 @@ func fileWrite(f *file, p uintptr, n uintptr) (uintptr, linux.Errno) {
 		return n, 0
 	case fkEventfd:
 		return eventfdWrite(f, p, n)
-	case fkPipeW:
+	case fkPipeR, fkPipeW:
 		return pipeWrite(f, p, n)
 	case fkFSFile:
 		return fsWrite(f, p, n)
@@ -369,8 +370,8 @@ func sysFstat(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		return 0, err
 	}
 	st := (*linux.Stat_t)(unsafe.Pointer(uintptr(tf.RSI)))
-	if f.Kind == fkFSFile || f.Kind == fkDevice {
-		fillStat(st, f.Node)
+	if n, ok := fileNode(f); ok {
+		fillStat(st, n)
 		return 0, 0
 	}
 	*st = linux.Stat_t{}
@@ -389,4 +390,18 @@ func sysFstat(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		st.Mode = 0600 // anonymous inode
 	}
 	return 0, 0
+}
+
+// fileNode returns the file of the tree that f is open on: the file or device itself,
+// or a FIFO's node for a named pipe's file. ok is false for pipes, sockets and the rest.
+func fileNode(f *file) (fs.Node, bool) {
+	switch f.Kind {
+	case fkFSFile, fkDevice:
+		return f.Node, true
+	case fkPipeR, fkPipeW:
+		if p := &pipes[f.Pipe]; p.Fifo {
+			return p.Node, true
+		}
+	}
+	return fs.Node{}, false
 }

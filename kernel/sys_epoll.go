@@ -104,6 +104,15 @@ func readiness(f *file) uint32 {
 	return 0
 }
 
+// fileGen is f's generation for edge-triggered epoll. A pipe's files share their pipe's
+// (pipe.Gen): a FIFO may have many readers and writers, and each must see every change.
+func fileGen(f *file) uint32 {
+	if f.Kind == fkPipeR || f.Kind == fkPipeW {
+		return pipes[f.Pipe].Gen
+	}
+	return f.Gen
+}
+
 // changed records that f's state changed (a new edge for edge-triggered watchers) and
 // wakes every thread sleeping in epoll_wait or in a blocking read or write.
 func changed(f *file) {
@@ -247,7 +256,7 @@ func sysEpollCtl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 			return 0, linux.ENOENT
 		}
 		ev := (*linux.EpollEvent)(unsafe.Pointer(uintptr(tf.R10)))
-		e.List[slot].arm(fd, ev.Events, ev.Data, target.Gen)
+		e.List[slot].arm(fd, ev.Events, ev.Data, fileGen(target))
 	case linux.EPOLL_CTL_DEL:
 		if slot < 0 {
 			return 0, linux.ENOENT
@@ -271,7 +280,7 @@ func collect(e *epollSet, out uintptr, max int) int {
 		if err != 0 {
 			continue
 		}
-		ready := in.report(readiness(f), f.Gen)
+		ready := in.report(readiness(f), fileGen(f))
 		if ready == 0 {
 			continue
 		}

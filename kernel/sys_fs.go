@@ -223,7 +223,8 @@ func sysCreat(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 // openAt is open's logic: find or create the file, check the flags against its type and
 // mount, then give it a descriptor. The descriptor is reserved first, so EMFILE leaves
 // nothing created or truncated. O_CREAT through a dangling symlink gives ENOENT (Linux
-// would create the target). O_PATH and O_TMPFILE are not supported (EINVAL).
+// would create the target). O_PATH and O_TMPFILE are not supported (EINVAL). A FIFO
+// opens as a pipe file (fifo.go).
 func openAt(dirfd uint64, pathp uintptr, flags, mode uint32) (uintptr, linux.Errno) {
 	if flags&(linux.O_PATH|linux.O_TMPFILE&^linux.O_DIRECTORY) != 0 {
 		return 0, linux.EINVAL
@@ -250,6 +251,10 @@ func openAt(dirfd uint64, pathp uintptr, flags, mode uint32) (uintptr, linux.Err
 		return 0, linux.ENOTDIR
 	case typ == linux.S_IFREG && (writes || flags&linux.O_TRUNC != 0) && fs.ReadOnly(n):
 		return 0, linux.EROFS
+	case typ == linux.S_IFSOCK:
+		return 0, linux.ENXIO // a socket's name is for connect, not open
+	case typ == linux.S_IFIFO:
+		return fifoOpen(n, flags) // O_TRUNC means nothing to a FIFO; it may wait here
 	}
 	if typ == linux.S_IFREG && flags&linux.O_TRUNC != 0 && !created {
 		if err := truncateFile(e, n, 0); err != 0 {

@@ -227,10 +227,11 @@ func attrTarget(dirfd uint64, pathp uintptr, flags uint64, nullIsFD bool) (fs.No
 		if err != 0 {
 			return fs.Node{}, err
 		}
-		if f.Kind != fkFSFile && f.Kind != fkDevice {
+		n, ok := fileNode(f)
+		if !ok {
 			return fs.Node{}, linux.EROFS // pipes and the console: nothing to store it in
 		}
-		return f.Node, 0
+		return n, 0
 	}
 	return lookupAt(dirfd, pathp, flags&linux.AT_SYMLINK_NOFOLLOW == 0)
 }

@@ -141,9 +141,11 @@ func sysFstatfs(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		return 0, err
 	}
 	sf := (*linux.Statfs_t)(unsafe.Pointer(uintptr(tf.RSI)))
+	if n, ok := fileNode(f); ok { // files, devices, FIFOs: the mount they are on
+		fillStatfs(sf, n)
+		return 0, 0
+	}
 	switch f.Kind {
-	case fkFSFile, fkDevice:
-		fillStatfs(sf, f.Node)
 	case fkConsole:
 		n, _ := fs.Lookup(fsEnv(), fs.RootNode, "/dev", true)
 		fillStatfs(sf, n)

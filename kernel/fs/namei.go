@@ -12,8 +12,8 @@ import (
 // callers with the errno each system call gives.
 
 // Create makes a regular file (typ S_IFREG) or directory (S_IFDIR) called name in dir
-// with permission bits perm, owned by uid/gid. ext2 volumes also take S_IFIFO and
-// S_IFSOCK.
+// with permission bits perm, owned by uid/gid. tmpfs and ext2 volumes also take S_IFIFO
+// and S_IFSOCK.
 func Create(e Env, dir Node, name string, typ, perm, uid, gid uint32) (Node, linux.Errno) {
 	if _, err := child(e, dir, name); err == 0 {
 		return Node{}, linux.EEXIST

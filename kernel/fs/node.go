@@ -85,8 +85,11 @@ func IsRegular(n Node) bool { return Type(n) == linux.S_IFREG }
 
 // Type is n's S_IF* bits alone, without the cost of a full Stat.
 func Type(n Node) uint32 {
-	if kindOf(n) == kindExt2 {
+	switch kindOf(n) {
+	case kindExt2:
 		return ext2Type(n) // FIFOs, sockets and devices too
+	case kindTmpfs:
+		return tmpfs.Type(tmpfs.Ino(n.Ino)) // FIFOs and sockets too
 	}
 	switch {
 	case IsDir(n):

@@ -168,7 +168,7 @@ func Truncate(e Env, i Ino, size uint64) linux.Errno {
 	switch n.Kind {
 	case kDir:
 		return linux.EISDIR
-	case kSymlink:
+	case kSymlink, kFIFO, kSock:
 		return linux.EINVAL
 	}
 	if size > MaxFileSize {

@@ -159,6 +159,10 @@ func ReadDir(e Env, dir Ino, cookie uint64, dotdot uint64) (d Dirent, ok bool) {
 			d.Type = linux.DT_DIR
 		case kSymlink:
 			d.Type = linux.DT_LNK
+		case kFIFO:
+			d.Type = linux.DT_FIFO
+		case kSock:
+			d.Type = linux.DT_SOCK
 		}
 		return d, true
 	}

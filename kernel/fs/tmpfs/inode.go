@@ -24,6 +24,8 @@ const (
 	kDir
 	kReg
 	kSymlink
+	kFIFO // a named pipe: its data lives in the kernel's pipe while open, never here
+	kSock // a socket's name (bind on a path); opening it is ENXIO
 )
 
 // Time is a timestamp: seconds and nanoseconds since the epoch.
@@ -194,9 +196,16 @@ func typeBits(kind uint8) uint32 {
 		return linux.S_IFDIR
 	case kSymlink:
 		return linux.S_IFLNK
+	case kFIFO:
+		return linux.S_IFIFO
+	case kSock:
+		return linux.S_IFSOCK
 	}
 	return linux.S_IFREG
 }
+
+// Type returns i's S_IF* bits.
+func Type(i Ino) uint32 { return typeBits(inodes[i].Kind) }
 
 // IsDir reports whether i is a directory.
 func IsDir(i Ino) bool { return inodes[i].Kind == kDir }

@@ -4,26 +4,38 @@ import "github.com/unigo-os/unigo/kernel/abi/linux"
 
 // Type bits accepted by Create.
 const (
-	TypeReg = linux.S_IFREG
-	TypeDir = linux.S_IFDIR
+	TypeReg  = linux.S_IFREG
+	TypeDir  = linux.S_IFDIR
+	TypeFIFO = linux.S_IFIFO
+	TypeSock = linux.S_IFSOCK
 )
 
-// Create makes a regular file (typ TypeReg) or a directory (TypeDir) called name in dir,
-// with permission bits perm (the caller has applied the umask).
+// Create makes a regular file (typ TypeReg), a directory (TypeDir), a named pipe
+// (TypeFIFO) or a socket name (TypeSock) called name in dir, with permission bits perm
+// (the caller has applied the umask).
 //
 // Errors: EEXIST if the name is taken, ENOENT if dir has been removed, ENOTDIR if dir is
 // not a directory, ENOSPC when the inode table or the size limit is exhausted (nothing
-// is created then), EMLINK past 2^32 subdirectories.
+// is created then), EMLINK past 2^32 subdirectories, EINVAL for another type.
 func Create(e Env, dir Ino, name string, typ, perm, uid, gid uint32) (Ino, linux.Errno) {
+	var kind uint8
+	switch typ {
+	case TypeReg:
+		kind = kReg
+	case TypeDir:
+		kind = kDir
+	case TypeFIFO:
+		kind = kFIFO
+	case TypeSock:
+		kind = kSock
+	default:
+		return 0, linux.EINVAL
+	}
 	if err := checkNew(e, dir, name); err != 0 {
 		return 0, err
 	}
-	kind := uint8(kReg)
-	if typ == TypeDir {
-		kind = kDir
-		if inodes[dir].Nlink == ^uint32(0) {
-			return 0, linux.EMLINK
-		}
+	if kind == kDir && inodes[dir].Nlink == ^uint32(0) {
+		return 0, linux.EMLINK
 	}
 	i, err := allocInode(e, kind, perm, uid, gid)
 	if err != 0 {
