@@ -3,7 +3,8 @@ package e2e
 import "testing"
 
 // TestFIFOsAndPipesWork runs e2e/testdata/fifo: mkfifo and mknod with Linux's errors,
-// opens that wait for their partner in either order, O_NONBLOCK's ENXIO and EOF through
+// opens that wait for their partner in either order (and go on waiting across
+// signals), O_NONBLOCK's ENXIO and EOF through
 // the netpoller, EOF and EPIPE, O_RDWR, two readers and two writers at once, and 200
 // anonymous pipes plus 100 goroutines reading 100 more; on one CPU and on two. Then a
 // FIFO on an ext2 volume, after which e2fsck finds the image clean.
@@ -12,7 +13,7 @@ func TestFIFOsAndPipesWork(t *testing.T) {
 		t.Run("cpus="+cpus, func(t *testing.T) {
 			t.Parallel()
 			r := runProg(t, opts{}, "fifo", []string{"--cpus", cpus})
-			for _, c := range []string{"mkfifo", "blocking", "nonblock", "eof-epipe", "rdwr", "many", "pipes"} {
+			for _, c := range []string{"mkfifo", "blocking", "interrupt", "nonblock", "eof-epipe", "rdwr", "many", "pipes"} {
 				wantCheckOK(t, r, c)
 			}
 			wantPass(t, r, "fifo")

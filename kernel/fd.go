@@ -1,9 +1,10 @@
 package kernel
 
 // Open files. A file descriptor indexes fds, which names a slot in files (shared by dup).
-// File kinds so far: the console (fds 0-2), eventfd, epoll, pipes, the file system's
-// files and directories (sys_fs*.go) and devices of /dev (devfile.go). Each kind answers read,
-// write and readiness; everything else gets Linux's errno for that kind.
+// File kinds so far: the console (fds 0-2), eventfd, epoll, pipes and FIFOs (pipe.go,
+// fifo.go), the file system's files and directories (sys_fs*.go) and devices of /dev
+// (devfile.go). Each kind answers read, write and readiness; everything else gets Linux's
+// errno for that kind.
 
 import (
 	"unsafe"

@@ -29,22 +29,25 @@ var _ [sockRingPages - pipePages]struct{}
 
 // A pipe's files: an fkPipeR file reads, an fkPipeW file writes, and an fkPipeR file
 // whose access mode is O_RDWR (a FIFO opened O_RDWR) does both. file.Pipe names the pipe.
-
 type pipe struct {
 	Used             bool
-	Fifo             bool    // a named pipe: Node's (fifoFind)
-	Node             fs.Node // Fifo: its S_IFIFO file, held by an fs.Ref while the pipe exists
-	Readers, Writers int32   // files of each end, plus FIFO opens waiting for a partner
-	ROpens, WOpens   uint32  // opens of each end ever: a waiting FIFO open watches the other's
-	Gen              uint32  // bumped on every change: the epoll edge of all the pipe's files (fileGen)
-	Ring             sockRing
+	Fifo             bool     // a named pipe: Node's (fifoFind)
+	Node             fs.Node  // Fifo: its S_IFIFO file, held by an fs.Ref while the pipe exists
+	Readers, Writers int32    // files of each end, plus FIFO opens waiting for a partner
+	ROpens, WOpens   uint32   // opens of each end ever: a waiting FIFO open watches the other's
+	Gen              uint32   // bumped on every change: the epoll edge of all its files (fileGen)
+	Ring             sockRing // the bytes buffered: pipePages frames, the same ring as sockets'
 }
 
 var pipes [maxPipes]pipe
 
-// pipeReads and pipeWrites report which ends file f (a pipe file) holds.
-func pipeReads(f *file) bool  { return f.Kind == fkPipeR }
-func pipeWrites(f *file) bool { return f.Kind == fkPipeW || f.Flags&linux.O_ACCMODE == linux.O_RDWR }
+// pipeReads reports whether pipe file f holds the read end.
+func pipeReads(f *file) bool { return f.Kind == fkPipeR }
+
+// pipeWrites reports whether pipe file f holds the write end.
+func pipeWrites(f *file) bool {
+	return f.Kind == fkPipeW || f.Flags&linux.O_ACCMODE == linux.O_RDWR
+}
 
 // pipeAlloc takes a free pipe with no ends and its ring's frames: ENFILE when every pipe
 // is in use, ENOMEM when the frames run out (none is kept then).
@@ -95,10 +98,13 @@ func pipeDrop(pi int32, reads, writes bool) {
 	pipeChanged(p)
 	if p.Readers == 0 && p.Writers == 0 {
 		pipeFreeRing(p)
-		if p.Fifo {
-			fs.Release(fsEnv(), p.Node)
-		}
+		fifo, n := p.Fifo, p.Node
 		p.Used, p.Fifo = false, false
+		if fifo {
+			// Last: releasing a removed node of a volume may sleep on the disk, and an
+			// open of the FIFO meanwhile must not find this pipe.
+			fs.Release(fsEnv(), n)
+		}
 	}
 }
 

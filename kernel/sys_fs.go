@@ -10,6 +10,7 @@ package kernel
 //	sys_fs_stat.go   the stat family, statfs, readlink, access
 //	sys_fs_namei.go  mkdir, unlink, rmdir, rename, link, symlink, chmod, chown, utimensat
 //	sys_fs_lock.go   fcntl record locks and flock (accepted: one process, no conflicts)
+//	fifo.go          mknod/mknodat, and opening a FIFO as a pipe's file (pipe.go)
 //	devfile.go       reads and writes of /dev's devices
 //
 // An open file of the tree is a file of kind fkFSFile naming its fs.Node; its offset is

@@ -4,6 +4,8 @@
 //
 //	mkfifo      mkfifo/mknod make nodes with the umask applied; device nodes and bad types fail
 //	blocking    O_RDONLY waits for a writer and O_WRONLY for a reader, whichever comes first
+//	interrupt   signals to a thread waiting in open end the wait with EINTR (os.OpenFile
+//	            opens again), and the pair still forms
 //	nonblock    O_WRONLY|O_NONBLOCK with no reader is ENXIO; O_RDONLY|O_NONBLOCK returns
 //	            at once, and its reader sees EOF only once a writer came and went
 //	eof-epipe   reads end when every writer has closed, writes fail with EPIPE when every
@@ -24,7 +26,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -36,6 +40,7 @@ func main() {
 	checks.Main("fifo", os.Args[1:], []checks.Check{
 		{Name: "mkfifo", Run: func() (string, error) { return mkfifo(tmpDir()) }},
 		{Name: "blocking", Run: func() (string, error) { return blocking(tmpDir()) }},
+		{Name: "interrupt", Run: func() (string, error) { return interrupt(tmpDir()) }},
 		{Name: "nonblock", Run: func() (string, error) { return nonblock(tmpDir()) }},
 		{Name: "eof-epipe", Run: func() (string, error) { return eofEpipe(tmpDir()) }},
 		{Name: "rdwr", Run: func() (string, error) { return rdwr(tmpDir()) }},
@@ -193,6 +198,55 @@ func pass(r, w *os.File, data []byte) error {
 		return fmt.Errorf("read %d bytes (%v), want the %d written then EOF", len(got), err, len(data))
 	}
 	return nil
+}
+
+func interrupt(dir string) (string, error) {
+	name := filepath.Join(dir, "f")
+	if err := syscall.Mkfifo(name, 0600); err != nil {
+		return "", err
+	}
+	sigs := make(chan os.Signal, 16)
+	signal.Notify(sigs, syscall.SIGUSR1)
+	defer signal.Stop(sigs)
+	tidc := make(chan int)
+	rc := make(chan opened, 1)
+	go func() {
+		runtime.LockOSThread() // the thread the signals go to
+		defer runtime.UnlockOSThread()
+		tidc <- syscall.Gettid()
+		f, err := os.Open(name)
+		rc <- opened{f, err}
+	}()
+	tid := <-tidc
+	for i := 0; i < 5; i++ {
+		time.Sleep(30 * time.Millisecond)
+		if err := syscall.Tgkill(os.Getpid(), tid, syscall.SIGUSR1); err != nil {
+			return "", fmt.Errorf("tgkill: %v", err)
+		}
+	}
+	if o, waiting := stillWaiting(rc, 100*time.Millisecond); !waiting {
+		return "", fmt.Errorf("O_RDONLY returned with no writer after signals: %v", o.err)
+	}
+	got := 0
+	for len(sigs) > 0 {
+		<-sigs
+		got++
+	}
+	w, err := os.OpenFile(name, os.O_WRONLY, 0)
+	if err != nil {
+		return "", fmt.Errorf("O_WRONLY with a waiting reader: %v", err)
+	}
+	ro := <-rc
+	if ro.err != nil {
+		return "", fmt.Errorf("the interrupted O_RDONLY: %v", ro.err)
+	}
+	if err := pass(ro.f, w, []byte("after signals")); err != nil {
+		return "", err
+	}
+	if got == 0 {
+		return "", fmt.Errorf("no SIGUSR1 reached the handler")
+	}
+	return fmt.Sprintf("%d signals during the wait; the pair formed after", got), nil
 }
 
 func nonblock(dir string) (string, error) {
