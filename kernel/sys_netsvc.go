@@ -140,21 +140,21 @@ func sysNetFrameTx(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		if b == 0 && l != 0 {
 			return 0, linux.EFAULT // unsafe.Slice would panic
 		}
-		if l > virtio.NetMaxFrame {
-			l = virtio.NetMaxFrame + 1 // NetTransmit drops it; a huge length would panic here
+		if l > virtio.NetHdrLen+virtio.NetMaxGSOFrame {
+			l = virtio.NetHdrLen + virtio.NetMaxGSOFrame + 1 // NetTransmitHdr drops it; a huge length would panic here
 		}
 		fr[i] = unsafe.Slice((*byte)(unsafe.Pointer(b)), l)
 	}
 	sent := 0
 	deadline := dev.Nanotime() + 50_000_000
 	for sent < v.Cnt {
-		k := virtio.NetTransmit(fr[sent:v.Cnt])
+		k := virtio.NetTransmitHdr(fr[sent:v.Cnt])
 		sent += k
 		if k == 0 {
 			if !virtio.NetPresent() {
 				return 0, linux.ENETDOWN
 			}
-			if waitDeviceEvent(dkNetTx, deadline) != wakeNormal && virtio.NetTxRoom() == 0 {
+			if waitDeviceEvent(dkNetTx, deadline) != wakeNormal && !virtio.NetTxFitsHdr(fr[sent]) {
 				break // give up on the rest: TCP retransmits
 			}
 		}
@@ -167,13 +167,13 @@ func sysNetFrameRx(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		return 0, err
 	}
 	capacity := tf.RDX
-	if capacity > virtio.NetMaxFrame {
-		capacity = virtio.NetMaxFrame // no frame is longer; a huge length would panic here
+	if capacity > virtio.NetHdrLen+virtio.NetMaxFrame {
+		capacity = virtio.NetHdrLen + virtio.NetMaxFrame // no frame is longer; a huge length would panic here
 	}
 	if tf.RSI == 0 && capacity != 0 {
 		return 0, linux.EFAULT
 	}
-	n, ok := virtio.NetReceive(unsafe.Slice((*byte)(unsafe.Pointer(uintptr(tf.RSI))), capacity))
+	n, ok := virtio.NetReceiveHdr(unsafe.Slice((*byte)(unsafe.Pointer(uintptr(tf.RSI))), capacity))
 	if !ok {
 		return 0, linux.EAGAIN
 	}
@@ -189,6 +189,15 @@ func sysNetInfo(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if virtio.NetPresent() {
 		in.Present = 1
 		in.MAC = virtio.NetMAC()
+		txCsum, rxCsum, tso4, tso6 := virtio.NetOffloads()
+		for _, o := range [...]struct {
+			on  bool
+			bit uint32
+		}{{txCsum, unet.OffTxCsum}, {rxCsum, unet.OffRxCsum}, {tso4, unet.OffTSO4}, {tso6, unet.OffTSO6}} {
+			if o.on {
+				in.Offloads |= o.bit
+			}
+		}
 		if virtio.NetLinkUp() {
 			in.LinkUp = 1
 		}

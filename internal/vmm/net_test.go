@@ -60,7 +60,7 @@ func TestCommandAddsUserNetworkAndKernelOptions(t *testing.T) {
 	}
 	argv, _ := Command(Config{Machine: MachinePC, Accel: AccelTCG, MemBytes: 128 * MiB, CPUs: 1, Image: "x", Cmdline: "c",
 		Net: Net{Mode: NetTap, Tap: "tap0"}})
-	if !slices.Contains(argv, "tap,id=n0,ifname=tap0,script=no,downscript=no") {
+	if !slices.Contains(argv, "tap,id=n0,ifname=tap0,script=no,downscript=no,vnet_hdr=on") {
 		t.Errorf("tap: %q", argv)
 	}
 	argv, _ = Command(Config{Machine: MachinePC, Accel: AccelTCG, MemBytes: 128 * MiB, CPUs: 1, Image: "x", Cmdline: "c"})

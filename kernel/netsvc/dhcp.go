@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/unigo-os/unigo/kernel/abi/unet"
 )
 
 const (
@@ -47,7 +49,7 @@ func dhcp() (netCfg, error) {
 }
 
 func sendDHCP(xid uint32, typ byte, want, server netip.Addr) error {
-	b := make([]byte, 0, 342)
+	b := make([]byte, unet.VnetHdrLen, unet.VnetHdrLen+342) // flags 0: a complete frame
 	// Ethernet
 	b = append(b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
 	b = append(b, link.mac[:]...)
@@ -98,7 +100,7 @@ func ipChecksum(h []byte) uint16 {
 // waitDHCP waits for a reply of type want to xid; it returns the configuration and the
 // server identifier.
 func waitDHCP(xid uint32, want byte, timeout time.Duration) (netCfg, netip.Addr, bool) {
-	buf := make([]byte, 2048)
+	buf := make([]byte, unet.VnetHdrLen+unet.MaxFrame)
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		n, err := frameRx(buf)
@@ -106,7 +108,10 @@ func waitDHCP(xid uint32, want byte, timeout time.Duration) (netCfg, netip.Addr,
 			time.Sleep(500 * time.Microsecond)
 			continue
 		}
-		if c, srv, typ, ok := parseDHCP(buf[:n], xid); ok {
+		if n < unet.VnetHdrLen {
+			continue
+		}
+		if c, srv, typ, ok := parseDHCP(buf[unet.VnetHdrLen:n], xid); ok {
 			if typ == want {
 				return c, srv, true
 			}

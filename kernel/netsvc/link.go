@@ -3,13 +3,26 @@ package netsvc
 // The stack: a loopback NIC and, when the machine has a virtio-net device, an Ethernet
 // NIC over it. Outbound frames go to the device from the goroutine that wrote them
 // (channel endpoint's write notification); inbound frames come from ctlLoop.
+//
+// Offloads (unet.Info.Offloads, what the device agreed to): every frame crosses the
+// kernel boundary behind a unet.VnetHdr. With TSO for both IPv4 and IPv6 (which QEMU
+// offers only with checksum offload, on a tap with vnet_hdr=on), the NIC reports
+// netstack's host GSO: TCP hands the link segments of up to gsoMaxSize bytes with a
+// pseudo-header checksum (stack.GSO.NeedsCsum), and txHdr asks the device to finish the
+// checksum and split the segment. Checksum offload alone is not used: netstack's
+// CapabilityTXChecksumOffload leaves the checksum field empty, while virtio wants the
+// pseudo-header sum there; so UDP, ICMP and TCP without TSO carry full checksums as
+// before. With receive checksum offload, frames the device marks DATA_VALID or
+// NEEDS_CSUM skip netstack's verification (see linkEP.rxValid).
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/unigo-os/unigo/kernel/abi/unet"
@@ -34,8 +47,10 @@ const (
 )
 
 var link struct {
-	ch  *channel.Endpoint
-	mac [6]byte
+	ch       *channel.Endpoint
+	ep       *linkEP // ch as the NIC sees it
+	mac      [6]byte
+	offloads uint32 // unet.Off* bits
 
 	txMu  sync.Mutex
 	txBuf [][]byte
@@ -88,9 +103,12 @@ func newStack(cmd map[string]string) (*stack.Stack, error) {
 		return s, nil
 	}
 	link.mac = info.MAC
+	link.offloads = info.Offloads
 	link.ch = channel.New(256, info.MTU, tcpip.LinkAddress(info.MAC[:]))
 	link.ch.AddNotify(txNotify{})
-	if err := s.CreateNIC(nicEther, ethernet.New(link.ch)); err != nil {
+	link.ep = &linkEP{Endpoint: link.ch, tso: useTSO(info.Offloads)}
+	debugf("offloads: %s", offloadNames(info.Offloads))
+	if err := s.CreateNIC(nicEther, ethernet.New(link.ep)); err != nil {
 		return nil, fmt.Errorf("ethernet NIC: %v", err)
 	}
 	cfg, err := netConfig(cmd)
@@ -123,6 +141,115 @@ func newStack(cmd map[string]string) (*stack.Stack, error) {
 	return s, nil
 }
 
+// gsoMaxSize is the largest TCP segment (headers included) netstack hands the link with
+// TSO. unet.MaxGSOFrame leaves room for the Ethernet header and netstack's slack.
+const gsoMaxSize = 32768
+
+// useTSO reports whether the NIC takes netstack's host GSO: only with TSO for both
+// families (netstack's GSO support is not per family), which implies checksum offload.
+func useTSO(off uint32) bool {
+	return off&(unet.OffTxCsum|unet.OffTSO4|unet.OffTSO6) == unet.OffTxCsum|unet.OffTSO4|unet.OffTSO6
+}
+
+// offloadNames lists the offload bits for the debug log: "tx-csum rx-csum tso4 tso6".
+func offloadNames(off uint32) string {
+	var n []string
+	for _, o := range []struct {
+		bit  uint32
+		name string
+	}{{unet.OffTxCsum, "tx-csum"}, {unet.OffRxCsum, "rx-csum"}, {unet.OffTSO4, "tso4"}, {unet.OffTSO6, "tso6"}} {
+		if off&o.bit != 0 {
+			n = append(n, o.name)
+		}
+	}
+	if len(n) == 0 {
+		return "none"
+	}
+	return strings.Join(n, " ")
+}
+
+// linkEP is the channel endpoint as netstack's NIC sees it, with the device's offloads.
+type linkEP struct {
+	*channel.Endpoint
+	tso bool // report host GSO (see useTSO)
+
+	// rxValid is true while deliverFrame injects a frame the device vouched for.
+	// Netstack's NIC sets each inbound packet's RXChecksumValidated from the link's
+	// Capabilities() (nic.go, DeliverNetworkPacket), overwriting anything the link set
+	// on the packet, so the per-frame answer has to come through Capabilities. That is
+	// sound because only ctlLoop delivers frames, one at a time and synchronously
+	// (channel.InjectInbound), and the transmit paths that call Capabilities
+	// concurrently look only at its TX bits.
+	rxValid atomic.Bool
+}
+
+// Capabilities implements stack.LinkEndpoint.
+func (e *linkEP) Capabilities() stack.LinkEndpointCapabilities {
+	c := e.Endpoint.Capabilities()
+	if e.rxValid.Load() {
+		c |= stack.CapabilityRXChecksumOffload
+	}
+	return c
+}
+
+// SupportedGSO implements stack.GSOEndpoint.
+func (e *linkEP) SupportedGSO() stack.SupportedGSO {
+	if e.tso {
+		return stack.HostGSOSupported
+	}
+	return stack.GSONotSupported
+}
+
+// GSOMaxSize implements stack.GSOEndpoint.
+func (e *linkEP) GSOMaxSize() uint32 {
+	if e.tso {
+		return gsoMaxSize
+	}
+	return 0
+}
+
+// txHdr returns the virtio-net header for an outbound packet with GSO options g whose
+// link, network and transport headers are linkLen, netLen and tcpLen bytes long and
+// whose payload is payload bytes. Host GSO gives every TCP packet a pseudo-header
+// checksum (g.NeedsCsum), so each asks the device to finish it (NEEDS_CSUM from the
+// transport header); one with more payload than an MSS is also a TSO segment. Packets
+// without GSO carry complete checksums and get flags 0.
+func txHdr(g stack.GSO, linkLen, netLen, tcpLen, payload int) unet.VnetHdr {
+	if g.Type == stack.GSONone || g.Type == stack.GSOGvisor || !g.NeedsCsum {
+		return unet.VnetHdr{}
+	}
+	start := linkLen + netLen
+	h := unet.VnetHdr{Flags: unet.HdrNeedsCsum, CsumStart: uint16(start), CsumOffset: g.CsumOffset}
+	if payload > int(g.MSS) && g.MSS > 0 {
+		switch g.Type {
+		case stack.GSOTCPv4:
+			h.GSOType = unet.GSOTCPv4
+		case stack.GSOTCPv6:
+			h.GSOType = unet.GSOTCPv6
+		}
+		h.HdrLen = uint16(start + tcpLen)
+		h.GSOSize = g.MSS
+	}
+	return h
+}
+
+// putVnetHdr encodes h into b[:unet.VnetHdrLen] (little-endian, as the kernel reads it).
+func putVnetHdr(b []byte, h unet.VnetHdr) {
+	b[0], b[1] = h.Flags, h.GSOType
+	binary.LittleEndian.PutUint16(b[2:], h.HdrLen)
+	binary.LittleEndian.PutUint16(b[4:], h.GSOSize)
+	binary.LittleEndian.PutUint16(b[6:], h.CsumStart)
+	binary.LittleEndian.PutUint16(b[8:], h.CsumOffset)
+	binary.LittleEndian.PutUint16(b[10:], h.NumBuffers)
+}
+
+// rxChecksumValid reports whether a received frame's header (the first unet.VnetHdrLen
+// bytes the kernel returned) says the device vouched for its checksum. Only with receive
+// checksum offload negotiated: without it the flags mean nothing.
+func rxChecksumValid(hdr []byte, offloads uint32) bool {
+	return offloads&unet.OffRxCsum != 0 && hdr[0]&(unet.HdrDataValid|unet.HdrNeedsCsum) != 0
+}
+
 // txNotify sends what the stack queued on the channel endpoint.
 type txNotify struct{}
 
@@ -144,10 +271,13 @@ func (txNotify) WriteNotify() {
 			return
 		}
 		for _, pkt := range pkts {
+			h := txHdr(pkt.GSOOptions, len(pkt.LinkHeader().Slice()), len(pkt.NetworkHeader().Slice()),
+				len(pkt.TransportHeader().Slice()), pkt.Data().Size())
 			v := pkt.ToView()
 			b := v.AsSlice()
-			frame := make([]byte, len(b))
-			copy(frame, b)
+			frame := make([]byte, unet.VnetHdrLen+len(b))
+			putVnetHdr(frame, h)
+			copy(frame[unet.VnetHdrLen:], b)
 			v.Release()
 			pkt.DecRef()
 			link.txBuf = append(link.txBuf, frame)
@@ -157,13 +287,17 @@ func (txNotify) WriteNotify() {
 	}
 }
 
-// deliverFrame hands a received Ethernet frame to the stack.
+// deliverFrame hands a received frame (a unet.VnetHdr, then the Ethernet frame) to the
+// stack.
 func deliverFrame(f []byte) {
-	if link.ch == nil || len(f) < header.EthernetMinimumSize {
+	if link.ch == nil || len(f) < unet.VnetHdrLen+header.EthernetMinimumSize {
 		return
 	}
-	pkt := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: buffer.MakeWithData(f)})
+	valid := rxChecksumValid(f, link.offloads)
+	pkt := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: buffer.MakeWithData(f[unet.VnetHdrLen:])})
+	link.ep.rxValid.Store(valid)
 	link.ch.InjectInbound(0, pkt)
+	link.ep.rxValid.Store(false)
 	pkt.DecRef()
 }
 

@@ -87,7 +87,9 @@ func init() {
 	svc.txScratch = make([]byte, 64<<10)
 	svc.kick = make(chan struct{}, 1)
 	cmd := readCmdline()
-	svc.verbose = cmd["unigo.netdebug"] != ""
+	// UNIGO_NETDEBUG=1 (unigo run -e) does the same as the kernel option, which the
+	// CLI has no flag for.
+	svc.verbose = cmd["unigo.netdebug"] != "" || os.Getenv("UNIGO_NETDEBUG") != ""
 	s, err := newStack(cmd)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "unigo: netsvc:", err)
@@ -113,7 +115,7 @@ func ctlLoop() {
 		return
 	}
 	work := make([]unet.Work, 64)
-	frame := make([]byte, unet.MaxFrame)
+	frame := make([]byte, unet.VnetHdrLen+unet.MaxFrame)
 	for {
 		err := rc.Read(func(uintptr) bool {
 			did := false

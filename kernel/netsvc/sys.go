@@ -39,13 +39,15 @@ func netInfo(in *unet.Info) error {
 	return rawErr(e)
 }
 
-// frameRx takes one received frame into buf.
+// frameRx takes one received frame into buf: a unet.VnetHdr, then the frame; n counts
+// both.
 func frameRx(buf []byte) (int, error) {
 	n, _, e := syscall.RawSyscall(unet.SysFrameRx, ctlFD, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
 	return int(n), rawErr(e)
 }
 
-// frameTx sends frames (one iovec each). It may wait briefly for transmit buffers.
+// frameTx sends frames (one iovec each, starting with a unet.VnetHdr). It may wait
+// briefly for transmit buffers.
 func frameTx(iov []syscall.Iovec) (int, error) {
 	if len(iov) == 0 {
 		return 0, nil

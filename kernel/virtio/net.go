@@ -2,18 +2,25 @@ package virtio
 
 // The network device (§5.1), carrying raw Ethernet frames for the kernel's link endpoint.
 //
-// Negotiated features: VIRTIO_F_VERSION_1, VIRTIO_NET_F_MAC (the address QEMU assigns),
-// VIRTIO_NET_F_STATUS (link state). Not negotiated, on purpose:
-//   - CSUM/GUEST_CSUM and every GSO/TSO bit: the frames above us carry full checksums and
-//     are at most one MTU; offloads come with the netstack's GSO support.
-//   - MRG_RXBUF: without GUEST_TSO every frame fits one 2 KiB receive buffer. (With
-//     VERSION_1 the header has the num_buffers field anyway, so it is always 12 bytes.)
+// Negotiated features, each only when the device offers it: VIRTIO_F_VERSION_1,
+// VIRTIO_NET_F_MAC (the address QEMU assigns), VIRTIO_NET_F_STATUS (link state),
+// VIRTIO_NET_F_CSUM (transmit checksum offload: a frame's header may say NEEDS_CSUM),
+// VIRTIO_NET_F_GUEST_CSUM (the device marks received frames DATA_VALID or NEEDS_CSUM),
+// VIRTIO_NET_F_HOST_TSO4/6 (TCP segments up to netMaxGSOFrame, split by the device; used
+// only together with CSUM, which QEMU always offers with them). QEMU's virtio-net offers
+// the offloads only when its backend takes a vnet header (a tap with vnet_hdr=on); with
+// -netdev user (slirp) it withholds all of them. Not negotiated, on purpose:
+//   - GUEST_TSO4/6, GUEST_UFO and MRG_RXBUF: without guest TSO every received frame fits
+//     one 2 KiB receive buffer, so merging buffers would buy nothing. (With VERSION_1 the
+//     header has the num_buffers field anyway, so it is always 12 bytes.)
+//   - HOST_UFO, HOST_ECN: netstack makes neither.
 //   - CTRL_VQ, MQ, EVENT_IDX, INDIRECT_DESC.
 //
 // Queues: receiveq1 (0) and transmitq1 (1) (§5.1.2). Every buffer is 2 KiB, half a frame:
 // a 12-byte struct virtio_net_hdr (§5.1.6) followed by the frame. Receive buffers are all
 // posted at start and re-posted as soon as their frame is copied out; transmit buffers
-// come from a free list, and many frames go out with one notification.
+// come from a free list, a TSO segment takes a chain of them (one descriptor each), and
+// many frames go out with one notification.
 
 // Feature bits (§5.1.3).
 const (
@@ -21,11 +28,25 @@ const (
 	netFGuestCsum = 1 << 1
 	netFMTU       = 1 << 3
 	netFMAC       = 1 << 5
+	netFGuestTSO4 = 1 << 7
+	netFGuestTSO6 = 1 << 8
+	netFHostTSO4  = 1 << 11
+	netFHostTSO6  = 1 << 12
 	netFMrgRxbuf  = 1 << 15
 	netFStatus    = 1 << 16
 	netFCtrlVQ    = 1 << 17
 
-	netWant = netFMAC | netFStatus
+	netWant = netFMAC | netFStatus | netFCsum | netFGuestCsum | netFHostTSO4 | netFHostTSO6
+)
+
+// struct virtio_net_hdr (§5.1.6): flags and gso_type values.
+const (
+	NetHdrNeedsCsum = 1 // VIRTIO_NET_HDR_F_NEEDS_CSUM
+	NetHdrDataValid = 2 // VIRTIO_NET_HDR_F_DATA_VALID
+
+	NetGSONone  = 0 // VIRTIO_NET_HDR_GSO_NONE
+	NetGSOTCPv4 = 1 // VIRTIO_NET_HDR_GSO_TCPV4
+	NetGSOTCPv6 = 4 // VIRTIO_NET_HDR_GSO_TCPV6
 )
 
 // Configuration layout (§5.1.4): u8 mac[6]; le16 status; le16 max_virtqueue_pairs;
@@ -47,6 +68,14 @@ const (
 	// NetMaxFrame is the longest frame NetTransmit sends and NetReceive returns (an
 	// Ethernet frame without FCS is at most 1518 bytes with a VLAN tag).
 	NetMaxFrame = netBufSize - netHdrLen
+	// NetHdrLen is the size of the struct virtio_net_hdr that NetTransmitHdr and
+	// NetReceiveHdr put before each frame.
+	NetHdrLen = netHdrLen
+	// NetMaxGSOFrame is the longest frame NetTransmitHdr sends with TSO (Ethernet header
+	// included): a 32 KiB TCP segment and its headers. kernel/abi/unet.MaxGSOFrame.
+	NetMaxGSOFrame = 32768 + 256
+	// netMaxChain is how many transmit buffers the longest frame takes.
+	netMaxChain = (netHdrLen + NetMaxGSOFrame + netBufSize - 1) / netBufSize
 
 	netRxQueue = 0
 	netTxQueue = 1
@@ -63,6 +92,8 @@ type netDev struct {
 	txBuf    [netTxBufs]uint64
 	txFree   [netTxBufs]uint16 // stack of free transmit buffers
 	txNFree  int
+	txNext   [netTxBufs]uint16 // the next buffer of a frame's chain (valid for txLen-1 links)
+	txLen    [netTxBufs]uint8  // buffers in the chain whose first buffer is i (the token)
 
 	stats NetStats
 }
@@ -74,7 +105,10 @@ var net netDev
 type NetStats struct {
 	RxFrames, TxFrames uint64
 	RxDropped          uint64 // malformed or truncated receive completions
-	TxDropped          uint64 // frames too long to send
+	TxDropped          uint64 // frames too long to send, or whose header asks for what was not negotiated
+	TxGSO              uint64 // frames sent for the device to segment (TSO)
+	TxCsum             uint64 // frames sent with NEEDS_CSUM
+	RxCsumValid        uint64 // frames the device marked DATA_VALID or NEEDS_CSUM
 	TxNotifies         uint64 // notifications (VM exits) for transmits
 	Interrupts         uint64
 }
@@ -173,11 +207,97 @@ func NetLinkUp() bool {
 // NetStatistics returns the device's counters.
 func NetStatistics() NetStats { return net.stats }
 
+// NetOffloads reports the offloads the device agreed to: transmit checksum (CSUM),
+// receive checksum (GUEST_CSUM), and TSO for TCP over IPv4 and IPv6 (HOST_TSO4/6, counted
+// only with CSUM: §5.1.3.1 makes them depend on it).
+func NetOffloads() (txCsum, rxCsum, tso4, tso6 bool) {
+	f := net.features
+	txCsum = f&netFCsum != 0
+	return txCsum, f&netFGuestCsum != 0, txCsum && f&netFHostTSO4 != 0, txCsum && f&netFHostTSO6 != 0
+}
+
+// NetHdr is struct virtio_net_hdr (§5.1.6, with num_buffers), decoded.
+type NetHdr struct {
+	Flags      uint8
+	GSOType    uint8
+	HdrLen     uint16
+	GSOSize    uint16
+	CsumStart  uint16
+	CsumOffset uint16
+	NumBuffers uint16
+}
+
+// DecodeNetHdr reads a header from b (at least NetHdrLen bytes; little-endian, §5.1.6).
+func DecodeNetHdr(b []byte) NetHdr {
+	le16 := func(i int) uint16 { return uint16(b[i]) | uint16(b[i+1])<<8 }
+	return NetHdr{Flags: b[0], GSOType: b[1], HdrLen: le16(2), GSOSize: le16(4),
+		CsumStart: le16(6), CsumOffset: le16(8), NumBuffers: le16(10)}
+}
+
+// Encode writes h into b (at least NetHdrLen bytes).
+func (h *NetHdr) Encode(b []byte) {
+	put := func(i int, v uint16) { b[i], b[i+1] = byte(v), byte(v>>8) }
+	b[0], b[1] = h.Flags, h.GSOType
+	put(2, h.HdrLen)
+	put(4, h.GSOSize)
+	put(6, h.CsumStart)
+	put(8, h.CsumOffset)
+	put(10, h.NumBuffers)
+}
+
+// netTxHdrOK checks a transmit header from the netstack service against the negotiated
+// features before the device sees it (QEMU would hand a nonsensical one to the host's
+// tap driver), for a frame of frameLen bytes. It returns the header to send (fields that
+// mean nothing for the request zeroed, num_buffers 0) and false if the frame must be
+// dropped: flags other than NEEDS_CSUM, NEEDS_CSUM without CSUM or with a checksum
+// outside the frame, a GSO type not negotiated (ECN and UDP included) or without
+// NEEDS_CSUM, a zero segment size, headers longer than the frame, or a frame longer
+// than NetMaxFrame (NetMaxGSOFrame with GSO).
+func netTxHdrOK(h NetHdr, frameLen int, features uint64) (NetHdr, bool) {
+	out := NetHdr{}
+	if h.Flags&^NetHdrNeedsCsum != 0 || frameLen < netEthHdrLen {
+		return out, false
+	}
+	if h.Flags&NetHdrNeedsCsum != 0 {
+		if features&netFCsum == 0 || int(h.CsumStart)+int(h.CsumOffset)+2 > frameLen {
+			return out, false
+		}
+		out.Flags, out.CsumStart, out.CsumOffset = NetHdrNeedsCsum, h.CsumStart, h.CsumOffset
+	}
+	switch h.GSOType {
+	case NetGSONone:
+		return out, frameLen <= NetMaxFrame
+	case NetGSOTCPv4:
+		if features&netFHostTSO4 == 0 {
+			return out, false
+		}
+	case NetGSOTCPv6:
+		if features&netFHostTSO6 == 0 {
+			return out, false
+		}
+	default:
+		return out, false
+	}
+	if out.Flags == 0 || h.GSOSize == 0 || h.HdrLen <= h.CsumStart || int(h.HdrLen) > frameLen ||
+		frameLen > NetMaxGSOFrame {
+		return out, false
+	}
+	out.GSOType, out.HdrLen, out.GSOSize = h.GSOType, h.HdrLen, h.GSOSize
+	return out, true
+}
+
 // NetTransmit queues frames for sending with one notification and returns how many it
 // consumed from the front of frames: fewer than len(frames) when transmit buffers run out
 // (wait for EvNetTx and call again). Each frame is a whole Ethernet frame without FCS;
 // frames longer than NetMaxFrame are dropped (and counted as consumed).
-func NetTransmit(frames [][]byte) int {
+func NetTransmit(frames [][]byte) int { return netTransmit(frames, false) }
+
+// NetTransmitHdr is NetTransmit for frames that each start with a struct virtio_net_hdr
+// (NetHdrLen bytes) asking for checksum offload or TSO (see netTxHdrOK). A frame whose
+// header the negotiated features do not allow is dropped (and counted as consumed).
+func NetTransmitHdr(frames [][]byte) int { return netTransmit(frames, true) }
+
+func netTransmit(frames [][]byte, withHdr bool) int {
 	n := &net
 	if !n.present || n.tx.Broken {
 		return 0
@@ -185,26 +305,43 @@ func NetTransmit(frames [][]byte) int {
 	netReclaimTx()
 	sent := 0
 	for _, f := range frames {
-		if len(f) > NetMaxFrame {
+		var h NetHdr
+		if withHdr {
+			if len(f) < netHdrLen {
+				n.stats.TxDropped++
+				sent++
+				continue
+			}
+			var ok bool
+			h, ok = netTxHdrOK(DecodeNetHdr(f), len(f)-netHdrLen, n.features)
+			f = f[netHdrLen:]
+			if !ok {
+				n.stats.TxDropped++
+				sent++
+				continue
+			}
+		} else if len(f) > NetMaxFrame {
 			n.stats.TxDropped++
 			sent++
 			continue
 		}
-		if n.txNFree == 0 {
-			break
+		k := (netHdrLen + len(f) + netBufSize - 1) / netBufSize
+		if k > int(n.tx.Size) {
+			n.stats.TxDropped++ // a queue this short never takes the chain
+			sent++
+			continue
 		}
-		n.txNFree--
-		i := n.txFree[n.txNFree]
-		b := n.txBuf[i]
-		zeroPhys(b, netHdrLen) // flags 0, gso_type VIRTIO_NET_HDR_GSO_NONE
-		copyToPhys(b+netHdrLen, f)
-		if !n.tx.Add(Phys{}, []Buf{{Addr: b, Len: uint32(netHdrLen + len(f))}}, uint32(i)) {
-			n.txFree[n.txNFree] = i
-			n.txNFree++
+		if !netTxOne(&h, f, k) {
 			break
 		}
 		sent++
 		n.stats.TxFrames++
+		if h.GSOType != NetGSONone {
+			n.stats.TxGSO++
+		}
+		if h.Flags&NetHdrNeedsCsum != 0 {
+			n.stats.TxCsum++
+		}
 	}
 	if sent > 0 {
 		n.tx.Publish(Phys{})
@@ -216,10 +353,74 @@ func NetTransmit(frames [][]byte) int {
 	return sent
 }
 
+// netTxOne copies h and frame f into a chain of k free transmit buffers and adds it to
+// the queue (unpublished). It reports false, changing nothing, if buffers or
+// descriptors run short.
+func netTxOne(h *NetHdr, f []byte, k int) bool {
+	n := &net
+	if n.txNFree < k || n.tx.NumFree() < k {
+		return false
+	}
+	var bufs [netMaxChain]Buf
+	var hb [netHdrLen]byte
+	h.Encode(hb[:])
+	head := n.txFree[n.txNFree-1]
+	prev := head
+	off := 0 // bytes of f copied so far
+	for j := 0; j < k; j++ {
+		n.txNFree--
+		i := n.txFree[n.txNFree]
+		if j > 0 {
+			n.txNext[prev] = i
+		}
+		prev = i
+		b := n.txBuf[i]
+		room := netBufSize
+		if j == 0 {
+			copyToPhys(b, hb[:])
+			b += netHdrLen
+			room -= netHdrLen
+		}
+		m := min(room, len(f)-off)
+		copyToPhys(b, f[off:off+m])
+		off += m
+		bufs[j] = Buf{Addr: n.txBuf[i], Len: uint32(netBufSize - room + m)}
+	}
+	n.txLen[head] = uint8(k)
+	if !n.tx.Add(Phys{}, bufs[:k], uint32(head)) {
+		netFreeTxChain(head) // cannot happen: descriptors were checked
+		return false
+	}
+	return true
+}
+
+// netFreeTxChain puts the buffers of the chain starting at head back on the free list.
+func netFreeTxChain(head uint16) {
+	n := &net
+	i := head
+	for j := 0; j < int(n.txLen[head]); j++ {
+		n.txFree[n.txNFree] = i
+		n.txNFree++
+		i = n.txNext[i]
+	}
+}
+
 // NetTxRoom returns how many frames NetTransmit can take now.
 func NetTxRoom() int {
 	netReclaimTx()
 	return net.txNFree
+}
+
+// NetTxFitsHdr reports whether NetTransmitHdr can take frame f (header included) now:
+// a TSO segment needs a chain of up to netMaxChain buffers, so one free buffer is not
+// enough. A broken queue takes nothing.
+func NetTxFitsHdr(f []byte) bool {
+	if !net.present || net.tx.Broken {
+		return false
+	}
+	netReclaimTx()
+	k := (len(f) + netBufSize - 1) / netBufSize
+	return net.txNFree >= k && net.tx.NumFree() >= k
 }
 
 // netReclaimTx returns completed transmit buffers to the free list; it reports whether
@@ -232,9 +433,9 @@ func netReclaimTx() bool {
 		if !ok {
 			return any
 		}
-		if tok < netTxBufs {
-			n.txFree[n.txNFree] = uint16(tok)
-			n.txNFree++
+		if tok < netTxBufs && n.txLen[tok] != 0 && n.txNFree+int(n.txLen[tok]) <= netTxBufs {
+			netFreeTxChain(uint16(tok))
+			n.txLen[tok] = 0
 		}
 		any = true
 	}
@@ -266,7 +467,15 @@ func netRxFrameLen(written uint32, capacity int) (n int, ok bool) {
 // NetReceive copies the next received frame into buf (which should hold NetMaxFrame
 // bytes; a longer frame is truncated) and returns its length. ok is false if no frame is
 // waiting. The receive buffer goes straight back to the device.
-func NetReceive(buf []byte) (int, bool) {
+func NetReceive(buf []byte) (int, bool) { return netReceive(buf, false) }
+
+// NetReceiveHdr is NetReceive with the device's struct virtio_net_hdr (NetHdrLen bytes)
+// before the frame in buf; it returns the length of both. buf should hold NetHdrLen +
+// NetMaxFrame bytes. With GUEST_CSUM the header's flags say whether the device vouches
+// for the frame's checksum (DATA_VALID) or left a partial one (NEEDS_CSUM).
+func NetReceiveHdr(buf []byte) (int, bool) { return netReceive(buf, true) }
+
+func netReceive(buf []byte, withHdr bool) (int, bool) {
 	n := &net
 	if !n.present {
 		return 0, false
@@ -281,9 +490,25 @@ func NetReceive(buf []byte) (int, bool) {
 			continue
 		}
 		b := n.rxBuf[tok]
-		got, valid := netRxFrameLen(written, len(buf))
-		if valid {
-			copyFromPhys(buf[:got], b+netHdrLen)
+		var got int
+		var valid bool
+		if withHdr {
+			got, valid = netRxFrameLen(written, len(buf)-netHdrLen)
+			if valid && len(buf) < netHdrLen {
+				valid = false // no room for the header: drop rather than write past buf
+			}
+			if valid {
+				got += netHdrLen
+				copyFromPhys(buf[:got], b)
+				if buf[0]&(NetHdrDataValid|NetHdrNeedsCsum) != 0 {
+					n.stats.RxCsumValid++
+				}
+			}
+		} else {
+			got, valid = netRxFrameLen(written, len(buf))
+			if valid {
+				copyFromPhys(buf[:got], b+netHdrLen)
+			}
 		}
 		n.rx.Add(Phys{}, []Buf{{Addr: b, Len: netBufSize, Writes: true}}, tok)
 		n.rx.Publish(Phys{})

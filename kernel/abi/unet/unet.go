@@ -13,8 +13,8 @@ package unet
 // below 512; 512-547 are x32 numbers, so 1000+ never collides).
 const (
 	SysOpen     = 1000 // unigo_net_open() -> control fd (O_NONBLOCK, O_CLOEXEC); EBUSY the second time
-	SysFrameTx  = 1001 // unigo_net_frame_tx(ctl, iovecs, n) -> frames sent (each iovec is one frame)
-	SysFrameRx  = 1002 // unigo_net_frame_rx(ctl, buf, cap) -> frame length, EAGAIN when none
+	SysFrameTx  = 1001 // unigo_net_frame_tx(ctl, iovecs, n) -> frames sent (each iovec is a VnetHdr, then one frame)
+	SysFrameRx  = 1002 // unigo_net_frame_rx(ctl, buf, cap) -> VnetHdr + frame length, EAGAIN when none
 	SysInfo     = 1003 // unigo_net_info(ctl, *Info)
 	SysRxPut    = 1004 // unigo_net_rx_put(ctl, id, buf, n, *Addr) -> bytes put (a datagram: all or EAGAIN)
 	SysTxTake   = 1005 // unigo_net_tx_take(ctl, id, buf, cap, *Addr) -> bytes taken (a datagram: one, its destination in *Addr)
@@ -91,13 +91,55 @@ type Update struct {
 
 // Info describes the network device (SysInfo).
 type Info struct {
-	Present uint32 // a virtio-net device is driving
-	LinkUp  uint32
-	MAC     [6]byte
-	_       [2]byte
-	MTU     uint32
-	_       uint32
+	Present  uint32 // a virtio-net device is driving
+	LinkUp   uint32
+	MAC      [6]byte
+	_        [2]byte
+	MTU      uint32
+	Offloads uint32 // Off* bits: what the device agreed to
 }
 
-// MaxFrame is the longest Ethernet frame (without FCS) SysFrameTx/SysFrameRx carry.
-const MaxFrame = 2036
+// Offload bits in Info.Offloads.
+const (
+	OffTxCsum = 1 << 0 // VIRTIO_NET_F_CSUM: frames may carry HdrNeedsCsum
+	OffRxCsum = 1 << 1 // VIRTIO_NET_F_GUEST_CSUM: received frames may carry HdrDataValid or HdrNeedsCsum
+	OffTSO4   = 1 << 2 // VIRTIO_NET_F_HOST_TSO4 (with CSUM): GSOTCPv4 frames up to MaxGSOFrame
+	OffTSO6   = 1 << 3 // VIRTIO_NET_F_HOST_TSO6 (with CSUM): GSOTCPv6 frames up to MaxGSOFrame
+)
+
+// VnetHdr is struct virtio_net_hdr (virtio 1.x §5.1.6, with num_buffers): every frame
+// of SysFrameTx and SysFrameRx starts with one. Fields are little-endian (x86).
+//
+// On transmit the kernel checks it against the negotiated features and drops the frame
+// (counted) if it asks for something the device did not agree to or points outside the
+// frame; NumBuffers is ignored. On receive it is what the device wrote.
+type VnetHdr struct {
+	Flags      uint8  // HdrNeedsCsum, HdrDataValid
+	GSOType    uint8  // GSONone, GSOTCPv4, GSOTCPv6
+	HdrLen     uint16 // GSO: Ethernet + IP + TCP header bytes
+	GSOSize    uint16 // GSO: payload bytes per segment (the MSS)
+	CsumStart  uint16 // HdrNeedsCsum: offset from the frame start where checksumming starts
+	CsumOffset uint16 // HdrNeedsCsum: where the checksum goes, from CsumStart
+	NumBuffers uint16 // receive buffers the frame used (receive only)
+}
+
+// VnetHdr flags and GSO types (§5.1.6).
+const (
+	HdrNeedsCsum = 1 // VIRTIO_NET_HDR_F_NEEDS_CSUM: the checksum field holds the pseudo-header sum; finish it
+	HdrDataValid = 2 // VIRTIO_NET_HDR_F_DATA_VALID: the device checked the checksum
+
+	GSONone  = 0 // VIRTIO_NET_HDR_GSO_NONE
+	GSOTCPv4 = 1 // VIRTIO_NET_HDR_GSO_TCPV4
+	GSOTCPv6 = 4 // VIRTIO_NET_HDR_GSO_TCPV6
+)
+
+const (
+	// VnetHdrLen is the size of VnetHdr.
+	VnetHdrLen = 12
+	// MaxFrame is the longest Ethernet frame (without FCS) SysFrameRx returns and
+	// SysFrameTx sends without GSO.
+	MaxFrame = 2036
+	// MaxGSOFrame is the longest frame SysFrameTx sends with GSOTCPv4/GSOTCPv6 (Ethernet
+	// header included): a 32 KiB segment plus headers.
+	MaxGSOFrame = 32768 + 256
+)
