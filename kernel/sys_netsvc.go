@@ -167,8 +167,8 @@ func sysNetFrameRx(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		return 0, err
 	}
 	capacity := tf.RDX
-	if capacity > virtio.NetHdrLen+virtio.NetMaxFrame {
-		capacity = virtio.NetHdrLen + virtio.NetMaxFrame // no frame is longer; a huge length would panic here
+	if capacity > virtio.NetHdrLen+virtio.NetMaxRxFrame {
+		capacity = virtio.NetHdrLen + virtio.NetMaxRxFrame // no frame is longer; a huge length would panic here
 	}
 	if tf.RSI == 0 && capacity != 0 {
 		return 0, linux.EFAULT
@@ -190,10 +190,12 @@ func sysNetInfo(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		in.Present = 1
 		in.MAC = virtio.NetMAC()
 		txCsum, rxCsum, tso4, tso6 := virtio.NetOffloads()
+		mrg, rxTSO4, rxTSO6 := virtio.NetRxOffloads()
 		for _, o := range [...]struct {
 			on  bool
 			bit uint32
-		}{{txCsum, unet.OffTxCsum}, {rxCsum, unet.OffRxCsum}, {tso4, unet.OffTSO4}, {tso6, unet.OffTSO6}} {
+		}{{txCsum, unet.OffTxCsum}, {rxCsum, unet.OffRxCsum}, {tso4, unet.OffTSO4}, {tso6, unet.OffTSO6},
+			{mrg, unet.OffRxMrg}, {rxTSO4, unet.OffRxTSO4}, {rxTSO6, unet.OffRxTSO6}} {
 			if o.on {
 				in.Offloads |= o.bit
 			}

@@ -151,13 +151,15 @@ func useTSO(off uint32) bool {
 	return off&(unet.OffTxCsum|unet.OffTSO4|unet.OffTSO6) == unet.OffTxCsum|unet.OffTSO4|unet.OffTSO6
 }
 
-// offloadNames lists the offload bits for the debug log: "tx-csum rx-csum tso4 tso6".
+// offloadNames lists the offload bits for the debug log: "tx-csum rx-csum tso4 tso6
+// mrg-rxbuf rx-tso4 rx-tso6" on a tap.
 func offloadNames(off uint32) string {
 	var n []string
 	for _, o := range []struct {
 		bit  uint32
 		name string
-	}{{unet.OffTxCsum, "tx-csum"}, {unet.OffRxCsum, "rx-csum"}, {unet.OffTSO4, "tso4"}, {unet.OffTSO6, "tso6"}} {
+	}{{unet.OffTxCsum, "tx-csum"}, {unet.OffRxCsum, "rx-csum"}, {unet.OffTSO4, "tso4"}, {unet.OffTSO6, "tso6"},
+		{unet.OffRxMrg, "mrg-rxbuf"}, {unet.OffRxTSO4, "rx-tso4"}, {unet.OffRxTSO6, "rx-tso6"}} {
 		if off&o.bit != 0 {
 			n = append(n, o.name)
 		}

@@ -115,7 +115,7 @@ func ctlLoop() {
 		return
 	}
 	work := make([]unet.Work, 64)
-	frame := make([]byte, unet.VnetHdrLen+unet.MaxFrame)
+	frame := make([]byte, unet.VnetHdrLen+unet.MaxRxFrame)
 	for {
 		err := rc.Read(func(uintptr) bool {
 			did := false

@@ -6,14 +6,16 @@ package virtio
 // VIRTIO_NET_F_MAC (the address QEMU assigns), VIRTIO_NET_F_STATUS (link state),
 // VIRTIO_NET_F_CSUM (transmit checksum offload: a frame's header may say NEEDS_CSUM),
 // VIRTIO_NET_F_GUEST_CSUM (the device marks received frames DATA_VALID or NEEDS_CSUM),
-// VIRTIO_NET_F_HOST_TSO4/6 (TCP segments up to netMaxGSOFrame, split by the device; used
-// only together with CSUM, which QEMU always offers with them). QEMU's virtio-net offers
-// the offloads only when its backend takes a vnet header (a tap with vnet_hdr=on); with
-// -netdev user (slirp) it withholds all of them. Not negotiated, on purpose:
-//   - GUEST_TSO4/6, GUEST_UFO and MRG_RXBUF: without guest TSO every received frame fits
-//     one 2 KiB receive buffer, so merging buffers would buy nothing. (With VERSION_1 the
-//     header has the num_buffers field anyway, so it is always 12 bytes.)
-//   - HOST_UFO, HOST_ECN: netstack makes neither.
+// VIRTIO_NET_F_HOST_TSO4/6 (TCP segments up to NetMaxGSOFrame, split by the device; used
+// only together with CSUM, which QEMU always offers with them), VIRTIO_NET_F_MRG_RXBUF
+// (a received packet may span several 2 KiB buffers: num_buffers), and
+// VIRTIO_NET_F_GUEST_TSO4/6 (the device may hand us TCP segments of up to 64 KiB, which
+// then span up to 33 buffers; QEMU offers them only with GUEST_CSUM, and §5.1.3.1 makes
+// them depend on it). QEMU's virtio-net offers the offloads only when its backend takes
+// a vnet header (a tap with vnet_hdr=on); with -netdev user (slirp) it withholds all of
+// them and offers MRG_RXBUF alone, which we then decline (see netConsistent). Not
+// negotiated, on purpose:
+//   - GUEST_UFO, GUEST_ECN, HOST_UFO, HOST_ECN: netstack makes and takes none of these.
 //   - CTRL_VQ, MQ, EVENT_IDX, INDIRECT_DESC.
 //
 // Queues: receiveq1 (0) and transmitq1 (1) (§5.1.2). Every buffer is 2 KiB, half a frame:
@@ -36,7 +38,8 @@ const (
 	netFStatus    = 1 << 16
 	netFCtrlVQ    = 1 << 17
 
-	netWant = netFMAC | netFStatus | netFCsum | netFGuestCsum | netFHostTSO4 | netFHostTSO6
+	netWant = netFMAC | netFStatus | netFCsum | netFGuestCsum | netFHostTSO4 | netFHostTSO6 |
+		netFGuestTSO4 | netFGuestTSO6 | netFMrgRxbuf
 )
 
 // struct virtio_net_hdr (§5.1.6): flags and gso_type values.
@@ -74,6 +77,9 @@ const (
 	// NetMaxGSOFrame is the longest frame NetTransmitHdr sends with TSO (Ethernet header
 	// included): a 32 KiB TCP segment and its headers. kernel/abi/unet.MaxGSOFrame.
 	NetMaxGSOFrame = 32768 + 256
+	// NetMaxRxFrame is the longest frame NetReceiveHdr returns: with GUEST_TSO, an IP
+	// packet of 64 KiB behind an Ethernet header (and a VLAN tag).
+	NetMaxRxFrame = 65536 + 64
 	// netMaxChain is how many transmit buffers the longest frame takes.
 	netMaxChain = (netHdrLen + NetMaxGSOFrame + netBufSize - 1) / netBufSize
 
@@ -109,6 +115,7 @@ type NetStats struct {
 	TxGSO              uint64 // frames sent for the device to segment (TSO)
 	TxCsum             uint64 // frames sent with NEEDS_CSUM
 	RxCsumValid        uint64 // frames the device marked DATA_VALID or NEEDS_CSUM
+	RxMerged           uint64 // frames that spanned several receive buffers (MRG_RXBUF)
 	TxNotifies         uint64 // notifications (VM exits) for transmits
 	Interrupts         uint64
 }
@@ -125,6 +132,13 @@ func NetInit(t *Transport, dma DMA) string {
 	f, err := n.t.Negotiate(netWant)
 	if err != "" {
 		return err
+	}
+	// §5.1.3.1: TSO features depend on others the device may not have offered. Then
+	// start over (Negotiate resets the device) with a subset that holds together.
+	if w := netConsistent(f); w != f {
+		if f, err = n.t.Negotiate(w); err != "" {
+			return err
+		}
 	}
 	n.features = f
 	// Step 7: device-specific setup. The MAC (§5.1.5: read it if VIRTIO_NET_F_MAC), read
@@ -184,6 +198,25 @@ func NetInit(t *Transport, dma DMA) string {
 	return ""
 }
 
+// netConsistent drops from the features f those whose requirements are missing:
+// HOST_TSO4/6 need CSUM (§5.1.3.1); GUEST_TSO4/6 need GUEST_CSUM (§5.1.3.1) and, for us,
+// MRG_RXBUF (a 64 KiB segment does not fit one of our 2 KiB receive buffers). And
+// MRG_RXBUF goes without GUEST_TSO: every other frame fits one buffer, and QEMU's
+// mergeable path costs it a little per packet (QEMU's user network offers MRG_RXBUF
+// alone).
+func netConsistent(f uint64) uint64 {
+	if f&netFCsum == 0 {
+		f &^= netFHostTSO4 | netFHostTSO6
+	}
+	if f&netFGuestCsum == 0 || f&netFMrgRxbuf == 0 {
+		f &^= netFGuestTSO4 | netFGuestTSO6
+	}
+	if f&(netFGuestTSO4|netFGuestTSO6) == 0 {
+		f &^= netFMrgRxbuf
+	}
+	return f
+}
+
 // NetPresent reports whether a network device is ready.
 func NetPresent() bool { return net.present }
 
@@ -214,6 +247,16 @@ func NetOffloads() (txCsum, rxCsum, tso4, tso6 bool) {
 	f := net.features
 	txCsum = f&netFCsum != 0
 	return txCsum, f&netFGuestCsum != 0, txCsum && f&netFHostTSO4 != 0, txCsum && f&netFHostTSO6 != 0
+}
+
+// NetRxOffloads reports what the device may send us: merged receive buffers (MRG_RXBUF)
+// and TCP segments longer than the MTU (GUEST_TSO4/6, with GUEST_CSUM and MRG_RXBUF, since
+// without merging our 2 KiB buffers could not hold them; QEMU offers them together).
+func NetRxOffloads() (mrg, tso4, tso6 bool) {
+	f := net.features
+	mrg = f&netFMrgRxbuf != 0
+	big := mrg && f&netFGuestCsum != 0
+	return mrg, big && f&netFGuestTSO4 != 0, big && f&netFGuestTSO6 != 0
 }
 
 // NetHdr is struct virtio_net_hdr (§5.1.6, with num_buffers), decoded.
@@ -471,7 +514,8 @@ func NetReceive(buf []byte) (int, bool) { return netReceive(buf, false) }
 
 // NetReceiveHdr is NetReceive with the device's struct virtio_net_hdr (NetHdrLen bytes)
 // before the frame in buf; it returns the length of both. buf should hold NetHdrLen +
-// NetMaxFrame bytes. With GUEST_CSUM the header's flags say whether the device vouches
+// NetMaxRxFrame bytes (a longer frame is cut). A frame spanning several buffers
+// (MRG_RXBUF) comes out whole. With GUEST_CSUM the header's flags say whether the device vouches
 // for the frame's checksum (DATA_VALID) or left a partial one (NEEDS_CSUM).
 func NetReceiveHdr(buf []byte) (int, bool) { return netReceive(buf, true) }
 
@@ -490,27 +534,55 @@ func netReceive(buf []byte, withHdr bool) (int, bool) {
 			continue
 		}
 		b := n.rxBuf[tok]
-		var got int
-		var valid bool
-		if withHdr {
-			got, valid = netRxFrameLen(written, len(buf)-netHdrLen)
-			if valid && len(buf) < netHdrLen {
-				valid = false // no room for the header: drop rather than write past buf
-			}
-			if valid {
-				got += netHdrLen
-				copyFromPhys(buf[:got], b)
-				if buf[0]&(NetHdrDataValid|NetHdrNeedsCsum) != 0 {
-					n.stats.RxCsumValid++
+		_, valid := netRxFrameLen(written, 0)
+		var hb [netHdrLen]byte
+		nb := 1 // buffers the packet spans (num_buffers with MRG_RXBUF)
+		// Read num_buffers even when the packet will be dropped for a short first
+		// buffer: its other buffers must not pass for packets of their own.
+		if written >= netHdrLen && written <= netBufSize {
+			copyFromPhys(hb[:], b)
+			if n.features&netFMrgRxbuf != 0 {
+				nb = int(hb[10]) | int(hb[11])<<8
+				if nb < 1 || nb > netRxBufs {
+					// The device broke §5.1.6.3.1 (num_buffers is at least 1, and we
+					// posted netRxBufs): which completions belong to this packet is
+					// unknowable now.
+					n.rx.Broken = true
+					n.stats.RxDropped++
+					return 0, false
 				}
 			}
-		} else {
-			got, valid = netRxFrameLen(written, len(buf))
-			if valid {
-				copyFromPhys(buf[:got], b+netHdrLen)
+		}
+		out := 0 // bytes copied into buf
+		if withHdr {
+			if len(buf) < netHdrLen {
+				valid = false // no room for the header: drop rather than write past buf
+			} else if valid {
+				copy(buf, hb[:])
+				out = netHdrLen
 			}
 		}
-		n.rx.Add(Phys{}, []Buf{{Addr: b, Len: netBufSize, Writes: true}}, tok)
+		if valid {
+			out = netRxCopy(buf, out, b+netHdrLen, int(written)-netHdrLen)
+		}
+		netRxRepost(tok)
+		// §5.1.6.4.2: the device uses all of a packet's buffers together, so the rest
+		// are in the used ring already; each holds only frame bytes.
+		for j := 1; j < nb; j++ {
+			t2, w2, ok := n.rx.PopUsed(Phys{})
+			if !ok || t2 >= netRxBufs {
+				n.rx.Broken = true
+				n.stats.RxDropped++
+				return 0, false
+			}
+			if w2 > netBufSize {
+				valid = false // not trusted: past our buffer
+			}
+			if valid {
+				out = netRxCopy(buf, out, n.rxBuf[t2], int(w2))
+			}
+			netRxRepost(uint32(t2))
+		}
 		n.rx.Publish(Phys{})
 		if n.rx.NeedNotify(Phys{}) {
 			n.t.Notify(&n.rx)
@@ -520,6 +592,28 @@ func netReceive(buf []byte, withHdr bool) (int, bool) {
 			continue
 		}
 		n.stats.RxFrames++
-		return got, true
+		if nb > 1 {
+			n.stats.RxMerged++
+		}
+		if withHdr && buf[0]&(NetHdrDataValid|NetHdrNeedsCsum) != 0 {
+			n.stats.RxCsumValid++
+		}
+		return out, true
 	}
+}
+
+// netRxCopy copies l bytes from pa into buf at out, cut to what buf holds, and returns
+// the new end.
+func netRxCopy(buf []byte, out int, pa uint64, l int) int {
+	m := min(l, len(buf)-out)
+	if m <= 0 {
+		return out
+	}
+	copyFromPhys(buf[out:out+m], pa)
+	return out + m
+}
+
+// netRxRepost gives receive buffer tok back to the device (published by the caller).
+func netRxRepost(tok uint32) {
+	net.rx.Add(Phys{}, []Buf{{Addr: net.rxBuf[tok], Len: netBufSize, Writes: true}}, tok)
 }

@@ -241,3 +241,149 @@ func TestNetReceiveHdrReturnsTheDevicesFlags(t *testing.T) {
 		t.Error("NetReceiveHdr into 5 bytes returned a frame")
 	}
 }
+
+func TestNetConsistentDropsTSOWithoutItsRequirements(t *testing.T) {
+	all := uint64(netWant | FVersion1)
+	cases := []struct{ f, want uint64 }{
+		{all, all},
+		{all &^ netFCsum, all &^ (netFCsum | netFHostTSO4 | netFHostTSO6)},
+		{all &^ netFGuestCsum, all &^ (netFGuestCsum | netFGuestTSO4 | netFGuestTSO6 | netFMrgRxbuf)},
+		{all &^ netFMrgRxbuf, all &^ (netFMrgRxbuf | netFGuestTSO4 | netFGuestTSO6)},
+		{all &^ netFGuestTSO4, all &^ netFGuestTSO4},
+		{all &^ (netFGuestTSO4 | netFGuestTSO6), all &^ (netFGuestTSO4 | netFGuestTSO6 | netFMrgRxbuf)},
+		{FVersion1 | netFMAC | netFStatus | netFMrgRxbuf, FVersion1 | netFMAC | netFStatus}, // QEMU's user network
+	}
+	for _, c := range cases {
+		if got := netConsistent(c.f); got != c.want {
+			t.Errorf("netConsistent(%#x) = %#x, want %#x", c.f, got, c.want)
+		}
+	}
+}
+
+// deliverMerged has the device spread frame over as many receive buffers as it needs
+// (MRG_RXBUF), the header in the first with num_buffers set to numBuffers.
+func (d *fakeDevice) deliverMerged(t *testing.T, h NetHdr, frame []byte, numBuffers uint16) int {
+	t.Helper()
+	data := make([]byte, NetHdrLen+len(frame))
+	h.NumBuffers = numBuffers
+	h.Encode(data)
+	copy(data[NetHdrLen:], frame)
+	used := 0
+	for len(data) > 0 {
+		head, chain, ok := d.take(t)
+		if !ok {
+			t.Fatal("the device ran out of receive buffers")
+		}
+		n := copy(d.m.off(chain[0].addr, netBufSize), data)
+		data = data[n:]
+		d.give(uint32(head), uint32(n))
+		used++
+	}
+	d.publish()
+	return used
+}
+
+// With MRG_RXBUF, a 64 KiB TSO segment arrives over 33 buffers and comes out whole,
+// header first; every buffer goes back to the device; plain frames still work between.
+func TestNetReceiveHdrJoinsMergedBuffers(t *testing.T) {
+	d, _ := testNet(t)
+	net.features = netFMrgRxbuf | netFGuestCsum | netFGuestTSO4
+	buf := make([]byte, NetHdrLen+NetMaxRxFrame)
+	for round := 0; round < 20; round++ {
+		for _, size := range []int{60, NetMaxFrame, NetMaxFrame + 1, 9000, 65549} {
+			frame := testFrame(size, byte(round))
+			h := NetHdr{Flags: NetHdrNeedsCsum, CsumStart: 34, CsumOffset: 16}
+			if size > 1514 {
+				h.GSOType, h.GSOSize, h.HdrLen = NetGSOTCPv4, 1448, 66
+			}
+			nb := (NetHdrLen + size + netBufSize - 1) / netBufSize
+			if used := d.deliverMerged(t, h, frame, uint16(nb)); used != nb {
+				t.Fatalf("used %d buffers, want %d", used, nb)
+			}
+			n, ok := NetReceiveHdr(buf)
+			h.NumBuffers = uint16(nb)
+			if !ok || n != NetHdrLen+size || DecodeNetHdr(buf) != h || !bytes.Equal(buf[NetHdrLen:n], frame) {
+				t.Fatalf("round %d, %d bytes over %d buffers: NetReceiveHdr = %d, %v, header %+v", round, size, nb, n, ok, DecodeNetHdr(buf))
+			}
+			if net.rx.InFlight() != netRxBufs {
+				t.Fatalf("%d receive buffers posted after a %d-buffer frame, want %d", net.rx.InFlight(), nb, netRxBufs)
+			}
+		}
+	}
+	if st := NetStatistics(); st.RxFrames != 100 || st.RxMerged != 60 || st.RxDropped != 0 {
+		t.Errorf("stats %+v", st)
+	}
+	// The old call gets the frame without the header, cut to its buffer.
+	frame := testFrame(5000, 1)
+	d.deliverMerged(t, NetHdr{}, frame, 3)
+	small := make([]byte, 3000)
+	if n, ok := NetReceive(small); !ok || n != 3000 || !bytes.Equal(small, frame[:3000]) {
+		t.Fatalf("NetReceive of a merged frame = %d, %v", n, ok)
+	}
+	if net.rx.InFlight() != netRxBufs {
+		t.Fatalf("%d receive buffers posted, want %d", net.rx.InFlight(), netRxBufs)
+	}
+}
+
+// A num_buffers of 0 or one the used ring does not back breaks the queue: which
+// completions belong to the packet cannot be known.
+func TestNetReceiveHdrStopsOnImpossibleNumBuffers(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		nb     uint16
+		frame  int
+		broken bool
+	}{
+		{"zero", 0, 100, true},
+		{"more than posted", netRxBufs + 1, 100, true},
+		{"more than the device used", 3, 100, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d, _ := testNet(t)
+			net.features = netFMrgRxbuf
+			d.deliverMerged(t, NetHdr{}, testFrame(c.frame, 2), c.nb)
+			buf := make([]byte, NetHdrLen+NetMaxRxFrame)
+			if _, ok := NetReceiveHdr(buf); ok {
+				t.Error("a frame came out")
+			}
+			if net.rx.Broken != c.broken {
+				t.Errorf("Broken %v, want %v", net.rx.Broken, c.broken)
+			}
+		})
+	}
+}
+
+// A packet dropped for a first buffer too short for an Ethernet header still takes its
+// other buffers with it: they do not come out as packets of their own.
+func TestNetReceiveHdrDropsAllBuffersOfABadPacket(t *testing.T) {
+	d, _ := testNet(t)
+	net.features = netFMrgRxbuf | netFGuestCsum | netFGuestTSO4
+	var h [NetHdrLen]byte
+	(&NetHdr{NumBuffers: 3}).Encode(h[:])
+	for i, w := range []uint32{NetHdrLen + 5, 2000, 2000} {
+		head, chain, ok := d.take(t)
+		if !ok {
+			t.Fatal("no receive buffer")
+		}
+		b := d.m.off(chain[0].addr, netBufSize)
+		if i == 0 {
+			copy(b, h[:])
+		} else {
+			for j := range b {
+				b[j] = 0x45 // would parse as IPv4 junk if taken for a packet
+			}
+		}
+		d.give(uint32(head), w)
+	}
+	d.publish()
+	good := testFrame(80, 4)
+	d.deliverMerged(t, NetHdr{}, good, 1)
+	buf := make([]byte, NetHdrLen+NetMaxRxFrame)
+	n, ok := NetReceiveHdr(buf)
+	if !ok || n != NetHdrLen+len(good) || !bytes.Equal(buf[NetHdrLen:n], good) {
+		t.Fatalf("NetReceiveHdr = %d, %v; want the good %d-byte frame after the dropped packet", n, ok, len(good))
+	}
+	if st := NetStatistics(); st.RxDropped != 1 || st.RxFrames != 1 || net.rx.Broken {
+		t.Errorf("stats %+v, Broken %v: want 1 dropped, 1 frame", st, net.rx.Broken)
+	}
+}

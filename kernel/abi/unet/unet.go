@@ -105,6 +105,9 @@ const (
 	OffRxCsum = 1 << 1 // VIRTIO_NET_F_GUEST_CSUM: received frames may carry HdrDataValid or HdrNeedsCsum
 	OffTSO4   = 1 << 2 // VIRTIO_NET_F_HOST_TSO4 (with CSUM): GSOTCPv4 frames up to MaxGSOFrame
 	OffTSO6   = 1 << 3 // VIRTIO_NET_F_HOST_TSO6 (with CSUM): GSOTCPv6 frames up to MaxGSOFrame
+	OffRxMrg  = 1 << 4 // VIRTIO_NET_F_MRG_RXBUF: the kernel joins frames spanning several buffers
+	OffRxTSO4 = 1 << 5 // VIRTIO_NET_F_GUEST_TSO4: received TCP/IPv4 frames up to MaxRxFrame
+	OffRxTSO6 = 1 << 6 // VIRTIO_NET_F_GUEST_TSO6: received TCP/IPv6 frames up to MaxRxFrame
 )
 
 // VnetHdr is struct virtio_net_hdr (virtio 1.x §5.1.6, with num_buffers): every frame
@@ -136,9 +139,12 @@ const (
 const (
 	// VnetHdrLen is the size of VnetHdr.
 	VnetHdrLen = 12
-	// MaxFrame is the longest Ethernet frame (without FCS) SysFrameRx returns and
-	// SysFrameTx sends without GSO.
+	// MaxFrame is the longest Ethernet frame (without FCS) SysFrameTx sends without GSO,
+	// and SysFrameRx returns without OffRxTSO4/6.
 	MaxFrame = 2036
+	// MaxRxFrame is the longest frame SysFrameRx returns with OffRxTSO4/6 (a 64 KiB IP
+	// packet behind an Ethernet header): its buffer needs VnetHdrLen + MaxRxFrame bytes.
+	MaxRxFrame = 65536 + 64
 	// MaxGSOFrame is the longest frame SysFrameTx sends with GSOTCPv4/GSOTCPv6 (Ethernet
 	// header included): a 32 KiB segment plus headers.
 	MaxGSOFrame = 32768 + 256
