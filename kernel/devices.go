@@ -12,10 +12,14 @@ package kernel
 // Both keep QEMU's order of -device arguments, which numbers the block devices: disk i is
 // volume i (blk.go), mounted where the i-th unigo.vol option says.
 //
-// Interrupts: GSI n is routed (edge, active high; see dev/ioapic.go for why) to vector
+// Interrupts: a virtio-pci function with an MSI-X capability gets vectors from
+// vecMSIFirst..vecDeviceLast, one per virtqueue plus one for configuration changes (or one
+// shared when the table or the pool is short), delivered to the boot CPU. Everything else
+// signals a GSI: GSI n is routed (edge, active high; see dev/ioapic.go for why) to vector
 // vecDeviceFirst+n on the boot CPU. interruptLocked (trap.go) sends the EOI and calls
-// deviceInterrupt with the kernel lock held, which acknowledges the devices on that GSI and
-// wakes the threads waiting for what completed.
+// deviceInterrupt with the kernel lock held, which services the device (and queue) the
+// MSI-X vector names, or acknowledges the devices on that GSI, and wakes the threads
+// waiting for what completed.
 
 import (
 	"unsafe"
@@ -28,11 +32,14 @@ import (
 	"github.com/unigo-os/unigo/kernel/virtio"
 )
 
-// Device interrupt vectors: one per I/O APIC input. The 8259s (masked) sit at 0x20-0x2F
-// and the LAPIC timer at 0x20, so devices start at 0x30.
+// Device interrupt vectors: one per I/O APIC input, then the MSI-X pool. The 8259s
+// (masked) sit at 0x20-0x2F and the LAPIC timer at 0x20, so devices start at 0x30; the
+// IPIs are at 0xF0 and up.
 const (
 	vecDeviceFirst = 0x30
-	vecDeviceLast  = 0x4F // 32 GSIs; QEMU's I/O APIC has 24
+	vecMSIFirst    = 0x50 // 32 GSIs before it; QEMU's I/O APIC has 24
+	vecDeviceLast  = 0x6F
+	maxMSIVectors  = vecDeviceLast - vecMSIFirst + 1
 )
 
 // waitDevice: the thread waits for a device event; WaitKey is one of the dk* keys.
@@ -62,6 +69,11 @@ var devices struct {
 	verbose  bool   // unigo.stats: list the devices at boot
 	routed   uint32 // bitmap of GSIs routed
 	bootAPIC uint32
+	nmsi     int // MSI-X vectors handed out, from vecMSIFirst
+	msi      [maxMSIVectors]struct {
+		pci   uint32 // the function (dev.PCIAddr)
+		entry uint16 // its MSI-X table entry
+	}
 }
 
 // dmaFrames hands virtio zeroed frames from the kernel's allocator.
@@ -222,6 +234,15 @@ func probePCI() {
 // startDevice drives t by its type and routes its interrupt.
 func startDevice(t *virtio.Transport, bus string, where uint64) {
 	var name, err string
+	nq := uint16(1) // virtqueues the driver uses
+	if t.DeviceID == virtio.DeviceNet {
+		nq = 2
+	}
+	msix, why := 0, ""
+	switch t.DeviceID {
+	case virtio.DeviceRNG, virtio.DeviceNet, virtio.DeviceBlock:
+		msix, why = startMSIX(t, nq)
+	}
 	switch t.DeviceID {
 	case virtio.DeviceRNG:
 		name = "rng"
@@ -243,14 +264,23 @@ func startDevice(t *virtio.Transport, bus string, where uint64) {
 		return
 	}
 	if err != "" {
+		if msix > 0 {
+			virtio.PCIDisableMSIX(t)
+		}
 		deviceMsg(bus, name, ": ", err)
 		return
 	}
-	if t.IRQ >= 32 || !dev.IOAPICRoute(t.IRQ, uint8(vecDeviceFirst+t.IRQ), devices.bootAPIC) {
-		deviceMsg(bus, name, ": interrupt line out of range", "")
-		return
+	if msix > 0 {
+		if !virtio.PCIMSIXCheck(t, nq) {
+			deviceMsg(bus, name, ": the device dropped its MSI-X vectors", "")
+		}
+	} else {
+		if t.IRQ >= 32 || !dev.IOAPICRoute(t.IRQ, uint8(vecDeviceFirst+t.IRQ), devices.bootAPIC) {
+			deviceMsg(bus, name, ": interrupt line out of range", "")
+			return
+		}
+		devices.routed |= 1 << t.IRQ
 	}
-	devices.routed |= 1 << t.IRQ
 	if devices.verbose {
 		klog.Str("unigo: virtio-")
 		klog.Str(name)
@@ -267,8 +297,29 @@ func startDevice(t *virtio.Transport, bus string, where uint64) {
 		} else {
 			klog.Hex(where)
 		}
-		klog.Str(" gsi ")
-		klog.Dec(int64(t.IRQ))
+		if msix > 0 {
+			first := vecMSIFirst + devices.nmsi - msix
+			klog.Str(" msi-x ")
+			klog.Dec(int64(msix))
+			if msix == 1 {
+				klog.Str(" vector ")
+			} else {
+				klog.Str(" vectors ")
+			}
+			klog.Hex(uint64(first))
+			if msix > 1 {
+				klog.Str("-")
+				klog.Hex(uint64(first + msix - 1))
+			}
+		} else {
+			klog.Str(" intx gsi ")
+			klog.Dec(int64(t.IRQ))
+			if why != "" {
+				klog.Str(" (")
+				klog.Str(why)
+				klog.Str(")")
+			}
+		}
 		if t.DeviceID == virtio.DeviceNet {
 			klog.Str(" features ")
 			klog.Hex(virtio.NetFeatures())
@@ -286,6 +337,36 @@ func startDevice(t *virtio.Transport, bus string, where uint64) {
 	}
 }
 
+// startMSIX gives PCI device t (with nq virtqueues) MSI-X vectors from the pool and
+// switches it to MSI-X, before its driver initializes it. It returns how many vectors it
+// took (0: t stays on INTx) and, if none, why not.
+func startMSIX(t *virtio.Transport, nq uint16) (int, string) {
+	if t.Kind != virtio.KindPCI {
+		return 0, ""
+	}
+	if t.MSIXSize == 0 {
+		return 0, "no msi-x"
+	}
+	n := virtio.MSIXVectorsFor(nq, t.MSIXSize)
+	free := maxMSIVectors - devices.nmsi
+	if int(n) > free {
+		n = 1
+	}
+	if free == 0 {
+		return 0, "msi-x vectors exhausted"
+	}
+	first := vecMSIFirst + devices.nmsi
+	if !virtio.PCIEnableMSIX(t, n, nq, uint8(first), devices.bootAPIC) {
+		return 0, "msi-x refused"
+	}
+	for e := 0; e < int(n); e++ {
+		devices.msi[devices.nmsi].pci = t.PCI
+		devices.msi[devices.nmsi].entry = uint16(e)
+		devices.nmsi++
+	}
+	return int(n), ""
+}
+
 func deviceMsg(bus, a, b, c string) {
 	klog.Str("unigo: ")
 	klog.Str(bus)
@@ -300,7 +381,16 @@ func deviceMsg(bus, a, b, c string) {
 // kernel lock and has sent the EOI.
 func deviceInterrupt(vector uint64) {
 	devices.irqs++
-	ev := virtio.Interrupt(uint32(vector - vecDeviceFirst))
+	var ev uint32
+	if vector >= vecMSIFirst {
+		i := int(vector - vecMSIFirst)
+		if i >= devices.nmsi {
+			return
+		}
+		ev = virtio.MSIXInterrupt(devices.msi[i].pci, devices.msi[i].entry)
+	} else {
+		ev = virtio.Interrupt(uint32(vector - vecDeviceFirst))
+	}
 	if ev&virtio.EvRng != 0 {
 		wakeDevice(dkRng)
 	}

@@ -14,6 +14,7 @@ const (
 // status (dropping its part of the line) before looking at the device's queues, and
 // passes over the devices until every status reads zero: an event that arrives after its
 // device's acknowledgement either raises a fresh edge or shows up in the next pass.
+// Devices on MSI-X (IRQ NoIRQ) never match a GSI: MSIXInterrupt (msix.go) serves them.
 func Interrupt(irq uint32) uint32 {
 	var ev uint32
 	for pass := 0; pass < 16; pass++ {

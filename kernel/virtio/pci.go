@@ -5,8 +5,9 @@ import "github.com/unigo-os/unigo/kernel/dev"
 // virtio-pci, modern interface (§4.1). The device's structures live in memory BARs and are
 // found through vendor-specific capabilities (§4.1.4). QEMU's virtio-*-pci devices on pc
 // are transitional (legacy I/O BAR plus the modern capabilities); we use only the modern
-// part. Interrupts: INTx on the line the firmware wrote into Interrupt Line, read through
-// the ISR (§4.1.4.5); MSI-X stays disabled, so the device signals INTx.
+// part. Interrupts: MSI-X when the function has the capability and the kernel has vectors
+// for it (msix.go); otherwise INTx on the line the firmware wrote into Interrupt Line,
+// read through the ISR (§4.1.4.5).
 
 const (
 	pciVendorVirtio      = 0x1AF4
@@ -72,7 +73,8 @@ func PCIDeviceType(vendor, device, subsys uint16) uint32 {
 }
 
 // ProbePCI fills t from the capabilities of virtio function a (whose type PCIDeviceType
-// gave), enables its memory decoding and bus mastering, and leaves INTx enabled.
+// gave), including the MSI-X capability if it has one, enables its memory decoding and bus
+// mastering, and leaves INTx enabled (PCIEnableMSIX switches to MSI-X).
 func ProbePCI(t *Transport, a dev.PCIAddr, deviceType uint32) int {
 	*t = Transport{Kind: KindPCI, PCI: uint32(a), DeviceID: deviceType}
 	if dev.PCIRead16(a, dev.PCIStatus)&dev.PCIStatusCapList == 0 {
@@ -116,6 +118,16 @@ func ProbePCI(t *Transport, a dev.PCIAddr, deviceType uint32) int {
 	if t.Common == 0 || t.NotifyBase == 0 || t.ISR == 0 {
 		return ProbeNoCaps
 	}
+	var cfg ConfigSpace
+	ReadConfigSpace(&cfg, a)
+	if m, ok := FindMSIX(&cfg); ok {
+		base := cfg.BAR(uint32(m.TableBAR))
+		addr := base + uint64(m.TableOff)
+		end := addr + uint64(m.Size)*msixEntrySize - 1
+		if m.TableBAR <= 5 && base != 0 && addr >= dev.MMIOWindowBase && end <= dev.MMIOWindowEnd && end > addr {
+			t.MSIXCap, t.MSIXTable, t.MSIXSize = m.Off, uintptr(addr), m.Size
+		}
+	}
 	cmd := dev.PCIRead16(a, dev.PCICommand)
 	cmd |= dev.PCICommandMemory | dev.PCICommandBusMaster
 	cmd &^= dev.PCICommandIntxDisable
@@ -158,13 +170,17 @@ func pciQueueMax(t *Transport, i uint16) uint16 {
 	return max
 }
 
-// pciEnableQueue follows §4.1.5.1.3: select, size, no MSI-X vector, the three addresses,
-// then queue_enable; the notify address comes from queue_notify_off (§4.1.4.4).
+// pciEnableQueue follows §4.1.5.1.3: select, size, the queue's MSI-X table entry (none
+// with INTx; the configuration's too), the three addresses, then queue_enable; the notify
+// address comes from queue_notify_off (§4.1.4.4).
 func pciEnableQueue(t *Transport, q *Queue) {
 	c := t.Common
 	dev.Write16(c+pcQueueSelect, q.Index)
 	dev.Write16(c+pcQueueSize, q.Size)
-	dev.Write16(c+pcQueueMSIXVector, pciNoVector)
+	if t.MSIXVectors != 0 {
+		dev.Write16(c+pcMSIXConfig, 0)
+	}
+	dev.Write16(c+pcQueueMSIXVector, msixEntryFor(t, q.Index))
 	write64(c+pcQueueDesc, q.Desc)
 	write64(c+pcQueueDriver, q.Avail)
 	write64(c+pcQueueDevice, q.Used)

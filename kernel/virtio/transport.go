@@ -56,7 +56,17 @@ type Transport struct {
 	DeviceCfg  uintptr
 	NotifyBase uintptr
 	NotifyMult uint32
+
+	// virtio-pci MSI-X (msix.go): the capability's offset (0: none), its table (mapped)
+	// and size, and how many entries the device signals on (0: INTx).
+	MSIXCap     uint32
+	MSIXTable   uintptr
+	MSIXSize    uint16
+	MSIXVectors uint16
 }
+
+// NoIRQ is Transport.IRQ of a device that signals by MSI-X instead of a GSI.
+const NoIRQ = ^uint32(0)
 
 // Reset writes 0 to the device status and waits for it to read back 0 (§2.4.2).
 func (t *Transport) Reset() {
