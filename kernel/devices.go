@@ -344,8 +344,11 @@ func startMSIX(t *virtio.Transport, nq uint16) (int, string) {
 	if t.Kind != virtio.KindPCI {
 		return 0, ""
 	}
-	if t.MSIXSize == 0 {
+	if t.MSIXCap == 0 {
 		return 0, "no msi-x"
+	}
+	if t.MSIXSize == 0 {
+		return 0, "msi-x table outside the mmio window"
 	}
 	n := virtio.MSIXVectorsFor(nq, t.MSIXSize)
 	free := maxMSIVectors - devices.nmsi

@@ -124,8 +124,9 @@ func ProbePCI(t *Transport, a dev.PCIAddr, deviceType uint32) int {
 		base := cfg.BAR(uint32(m.TableBAR))
 		addr := base + uint64(m.TableOff)
 		end := addr + uint64(m.Size)*msixEntrySize - 1
+		t.MSIXCap = m.Off
 		if m.TableBAR <= 5 && base != 0 && addr >= dev.MMIOWindowBase && end <= dev.MMIOWindowEnd && end > addr {
-			t.MSIXCap, t.MSIXTable, t.MSIXSize = m.Off, uintptr(addr), m.Size
+			t.MSIXTable, t.MSIXSize = uintptr(addr), m.Size
 		}
 	}
 	cmd := dev.PCIRead16(a, dev.PCICommand)

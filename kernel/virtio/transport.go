@@ -57,8 +57,9 @@ type Transport struct {
 	NotifyBase uintptr
 	NotifyMult uint32
 
-	// virtio-pci MSI-X (msix.go): the capability's offset (0: none), its table (mapped)
-	// and size, and how many entries the device signals on (0: INTx).
+	// virtio-pci MSI-X (msix.go): the capability's offset (0: none), its table and size
+	// (0 when the table lies outside the mapped window), and how many entries the device
+	// signals on (0: INTx).
 	MSIXCap     uint32
 	MSIXTable   uintptr
 	MSIXSize    uint16
