@@ -270,11 +270,12 @@ func startDevice(t *virtio.Transport, bus string, where uint64) {
 		deviceMsg(bus, name, ": ", err)
 		return
 	}
-	if msix > 0 {
-		if !virtio.PCIMSIXCheck(t, nq) {
-			deviceMsg(bus, name, ": the device dropped its MSI-X vectors", "")
-		}
-	} else {
+	if msix > 0 && !virtio.PCIMSIXCheck(t, nq) {
+		virtio.PCIUseINTx(t.PCI)
+		virtio.PCIDisableMSIX(t)
+		msix, why = 0, "msi-x vectors dropped"
+	}
+	if msix == 0 {
 		if t.IRQ >= 32 || !dev.IOAPICRoute(t.IRQ, uint8(vecDeviceFirst+t.IRQ), devices.bootAPIC) {
 			deviceMsg(bus, name, ": interrupt line out of range", "")
 			return

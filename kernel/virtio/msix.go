@@ -206,6 +206,22 @@ func PCIDisableMSIX(t *Transport) {
 	t.IRQ = uint32(dev.PCIRead8(a, dev.PCIInterruptLine))
 }
 
+// PCIUseINTx switches the driver's device on function pci (a dev.PCIAddr) from MSI-X back
+// to INTx after its Init (the driver keeps its own copy of the Transport).
+func PCIUseINTx(pci uint32) {
+	if rng.t.Kind == KindPCI && rng.t.PCI == pci && rng.t.MSIXVectors != 0 {
+		PCIDisableMSIX(&rng.t)
+	}
+	if net.t.Kind == KindPCI && net.t.PCI == pci && net.t.MSIXVectors != 0 {
+		PCIDisableMSIX(&net.t)
+	}
+	for i := 0; i < blk.n; i++ {
+		if d := &blk.disks[i]; d.t.Kind == KindPCI && d.t.PCI == pci && d.t.MSIXVectors != 0 {
+			PCIDisableMSIX(&d.t)
+		}
+	}
+}
+
 // PCIMSIXCheck reports whether t's device still has the vectors PCIEnableMSIX gave it,
 // for the configuration and each of its nq queues (read after the driver's Init).
 func PCIMSIXCheck(t *Transport, nq uint16) bool {
