@@ -87,35 +87,9 @@ func TestInetHostForward(t *testing.T) {
 	}
 	v := startVM(t, "run", "--timeout", "180s", "-p", fmt.Sprintf("127.0.0.1:%d:8080", hp),
 		"-p", fmt.Sprintf("127.0.0.1:%d:8080/udp", hp), img, "--", "serve", ":8080")
-	start, done := v.start, v.done
-	out := v.out
+	done, out := v.done, v.out
 	base := fmt.Sprintf("http://127.0.0.1:%d", hp)
-	// Readiness: QEMU accepts the host connection even before the guest listens, so only
-	// a real answer counts.
-	quick := &http.Client{Timeout: 100 * time.Millisecond}
-	var ready time.Duration
-	for ready == 0 {
-		if time.Since(start) > 60*time.Second {
-			t.Fatalf("no HTTP answer within 60 s; console:\n%s", out.String())
-		}
-		select {
-		case err := <-done:
-			done <- err
-			t.Fatalf("the VM ended before answering (%v); console:\n%s", err, out.String())
-		default:
-		}
-		resp, err := quick.Get(base + "/hello?i=ready")
-		if err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				ready = time.Since(start)
-			}
-		}
-		if ready == 0 {
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
+	ready := waitHTTP(t, v, base+"/hello?i=ready", "hello ready from unigo")
 	t.Logf("QEMU start to first HTTP 200: %v", ready.Round(time.Millisecond))
 	fail := func(format string, a ...any) {
 		t.Helper()
