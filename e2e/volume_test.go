@@ -236,3 +236,18 @@ func TestVolumeBboltWorkload(t *testing.T) {
 		t.Errorf("debugfs ls -l /:\n%s", got)
 	}
 }
+
+// TestVolumeOnPrebuiltImageAtDeepPath runs an image built beforehand with a volume at
+// /mnt/store/kv, a directory its root archive does not have: the CLI adds the mount point,
+// and the data lands on the volume.
+func TestVolumeOnPrebuiltImageAtDeepPath(t *testing.T) {
+	img := newVolume(t, "16M")
+	kv := filepath.Join(t.TempDir(), "kv.img")
+	wantExit(t, unigo(t, opts{noVM: true}, "build", "-o", kv, "./examples/kv"), 0)
+	r := unigo(t, opts{}, runArgs([]string{"-v", img + ":/mnt/store/kv", "-e", "KV_DIR=/mnt/store/kv"}, kv, "put", "colour", "green")...)
+	wantExit(t, r, 0)
+	wantLines(t, r, "stored colour")
+	if got := debugfs(t, img, false, "cat /kv.log"); !strings.Contains(got, "colour\tgreen") {
+		t.Errorf("debugfs cat /kv.log:\n%s", got)
+	}
+}

@@ -146,6 +146,14 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 		}
 	}
 
+	if prebuiltRoot := initrd != "" && (vf.initrd != "" || (!test && isImagePath(target))); prebuiltRoot {
+		root, done, err := volumeRoot(initrd, vf.volumes)
+		if err != nil {
+			return 0, err
+		}
+		defer done()
+		initrd = root
+	}
 	env := vf.env
 	if packed && !slices.ContainsFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "ZONEINFO=") }) {
 		env = append([]string{"ZONEINFO=" + build.ZoneinfoPath}, env...)
