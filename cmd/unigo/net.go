@@ -2,7 +2,6 @@ package main
 
 import (
 	"archive/tar"
-	"bufio"
 	"flag"
 	"fmt"
 	"io"
@@ -144,51 +143,31 @@ func dnsRoot(root string, dns []string) (archive string, done func(), err error)
 // replaceInTar copies the archive src to dst with the regular file name (no leading
 // slash) holding data: in its place if src has it, else appended (with its directory).
 func replaceInTar(src, dst, name string, data []byte) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	f, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	tr, tw := tar.NewReader(bufio.NewReaderSize(in, 1<<20)), tar.NewWriter(bw)
 	dir := filepath.Dir(name) + "/"
 	haveDir, done := false, false
 	file := func(mt time.Time) *tar.Header {
 		return &tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(data)),
 			ModTime: mt.Truncate(time.Second), Format: tar.FormatUSTAR}
 	}
-	for {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
+	writeFile := func(tw *tar.Writer, mt time.Time) error {
+		if err := tw.WriteHeader(file(mt)); err != nil {
 			return err
 		}
+		_, err := tw.Write(data)
+		return err
+	}
+	entry := func(tw *tar.Writer, hdr *tar.Header, body io.Reader) error {
 		haveDir = haveDir || hdr.Name == dir
 		if strings.TrimPrefix(hdr.Name, "/") == name && hdr.Typeflag == tar.TypeReg {
-			if err := tw.WriteHeader(file(hdr.ModTime)); err != nil {
-				return err
-			}
-			if _, err := tw.Write(data); err != nil {
-				return err
-			}
 			done = true
-			continue
+			return writeFile(tw, hdr.ModTime)
 		}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return err
-		}
-		if _, err := io.Copy(tw, tr); err != nil {
-			return err
-		}
+		return copyEntry(tw, hdr, body)
 	}
-	if !done {
+	tail := func(tw *tar.Writer) error {
+		if done {
+			return nil
+		}
 		now := time.Now()
 		if !haveDir {
 			d := &tar.Header{Name: dir, Typeflag: tar.TypeDir, Mode: 0o755, ModTime: now.Truncate(time.Second), Format: tar.FormatUSTAR}
@@ -196,18 +175,7 @@ func replaceInTar(src, dst, name string, data []byte) error {
 				return err
 			}
 		}
-		if err := tw.WriteHeader(file(now)); err != nil {
-			return err
-		}
-		if _, err := tw.Write(data); err != nil {
-			return err
-		}
+		return writeFile(tw, now)
 	}
-	if err := tw.Close(); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
+	return copyTar(src, dst, entry, tail)
 }

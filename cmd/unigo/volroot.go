@@ -84,44 +84,13 @@ func cleanTarName(n string) string {
 
 // appendDirs copies the archive src to dst and adds directory entries for dirs.
 func appendDirs(src, dst string, dirs []string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	f, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	tr, tw := tar.NewReader(bufio.NewReaderSize(in, 1<<20)), tar.NewWriter(bw)
-	for {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return err
-		}
-		if _, err := io.Copy(tw, tr); err != nil {
-			return err
-		}
-	}
 	now := time.Now().Truncate(time.Second)
-	for _, d := range dirs {
-		if err := tw.WriteHeader(&tar.Header{Name: d + "/", Typeflag: tar.TypeDir, Mode: 0o755, ModTime: now, Format: tar.FormatUSTAR}); err != nil {
-			return err
+	return copyTar(src, dst, copyEntry, func(tw *tar.Writer) error {
+		for _, d := range dirs {
+			if err := tw.WriteHeader(&tar.Header{Name: d + "/", Typeflag: tar.TypeDir, Mode: 0o755, ModTime: now, Format: tar.FormatUSTAR}); err != nil {
+				return err
+			}
 		}
-	}
-	if err := tw.Close(); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
+		return nil
+	})
 }
