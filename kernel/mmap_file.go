@@ -81,19 +81,12 @@ func mmapFile(addr, length, prot, flags, fd, off uint64) (uintptr, linux.Errno) 
 	if slot < 0 {
 		return 0, linux.ENOMEM // as Linux does past vm.max_map_count
 	}
-	fixed := flags&(linux.MAP_FIXED|linux.MAP_FIXED_NOREPLACE) != 0
-	if flags&linux.MAP_FIXED_NOREPLACE != 0 && overlapsRegion(addr, length) {
-		return 0, linux.EEXIST
+	// The memory itself is an anonymous mapping (placement, MAP_FIXED, errors), then filled.
+	p, err := mmapAnon(addr, length, prot, flags)
+	if err != 0 {
+		return 0, err
 	}
-	if fixed {
-		if err := unmapFiles(addr, length); err != 0 {
-			return 0, err
-		}
-	}
-	got, merr := space.Mmap(env(), addr, length, mm.Prot(prot), fixed)
-	if merr != 0 {
-		return 0, errnoOf(merr)
-	}
+	got := uint64(p)
 	size := (length + 4095) &^ 4095
 	fs.Ref(f.Node)
 	fileMaps[slot] = fileMap{Used: true, Shared: shared, MayWrite: acc == linux.O_RDWR,
