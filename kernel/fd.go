@@ -70,6 +70,19 @@ func initFiles() {
 	}
 }
 
+// waitIO is the blocking step of a read, write or accept that cannot go on yet: EAGAIN for
+// a non-blocking file; else the thread sleeps until some file changes (the caller then
+// looks again) or a signal comes (EINTR). Pipes, FIFOs and sockets all wait here.
+func waitIO(nonblock bool) linux.Errno {
+	if nonblock {
+		return linux.EAGAIN
+	}
+	if block(waitPipe, 0, 0) == wakeSignal {
+		return linux.EINTR
+	}
+	return 0
+}
+
 func allocFile(kind uint8, flags uint32) (int32, bool) {
 	for i := range files {
 		if files[i].Kind == fkFree {

@@ -187,11 +187,8 @@ func pipeRead(f *file, dst, n uintptr) (uintptr, linux.Errno) {
 		if p.Writers == 0 || n == 0 {
 			return 0, 0 // end of file
 		}
-		if f.Flags&linux.O_NONBLOCK != 0 {
-			return 0, linux.EAGAIN
-		}
-		if block(waitPipe, 0, 0) == wakeSignal {
-			return 0, linux.EINTR
+		if err := waitIO(f.Flags&linux.O_NONBLOCK != 0); err != 0 {
+			return 0, err
 		}
 	}
 	if u := uintptr(p.Ring.used()); n > u {
@@ -211,24 +208,12 @@ func pipeWrite(f *file, src, n uintptr) (uintptr, linux.Errno) {
 	var done uintptr
 	for done < n {
 		if p.Readers == 0 {
-			if done > 0 {
-				return done, 0
-			}
-			return 0, linux.EPIPE // Linux also raises SIGPIPE; Go only acts on it for stdout
+			return sentOr(done, linux.EPIPE) // Linux also raises SIGPIPE; Go only acts on it for stdout
 		}
 		space := uintptr(p.Ring.space())
 		if space == 0 || n <= pipeBuf && space < n {
-			if f.Flags&linux.O_NONBLOCK != 0 {
-				if done > 0 {
-					return done, 0
-				}
-				return 0, linux.EAGAIN
-			}
-			if block(waitPipe, 0, 0) == wakeSignal {
-				if done > 0 {
-					return done, 0
-				}
-				return 0, linux.EINTR
+			if err := waitIO(f.Flags&linux.O_NONBLOCK != 0); err != 0 {
+				return sentOr(done, err)
 			}
 			continue
 		}

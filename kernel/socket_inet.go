@@ -446,11 +446,8 @@ func inetSend(si int32, v ioVecs, to uintptr, tolen uint32, nonblock bool) (uint
 				inetWork(si, unet.WTx)
 				return n, 0
 			}
-			if nonblock {
-				return 0, linux.EAGAIN
-			}
-			if block(waitPipe, 0, 0) == wakeSignal {
-				return 0, linux.EINTR
+			if err := waitIO(nonblock); err != 0 {
+				return 0, err
 			}
 		}
 	}
@@ -485,11 +482,8 @@ func inetSend(si int32, v ioVecs, to uintptr, tolen uint32, nonblock bool) (uint
 				return done, 0
 			}
 		}
-		if nonblock {
-			return sentOr(done, linux.EAGAIN)
-		}
-		if block(waitPipe, 0, 0) == wakeSignal {
-			return sentOr(done, linux.EINTR)
+		if err := waitIO(nonblock); err != 0 {
+			return sentOr(done, err)
 		}
 	}
 }
@@ -548,19 +542,12 @@ func inetRecv(si int32, v ioVecs, flags uint32, nonblock bool, res *recvResult, 
 				return 0
 			}
 		}
-		if nonblock {
+		if err := waitIO(nonblock); err != 0 {
 			if done > 0 {
 				res.N = done
 				return 0
 			}
-			return linux.EAGAIN
-		}
-		if block(waitPipe, 0, 0) == wakeSignal {
-			if done > 0 {
-				res.N = done
-				return 0
-			}
-			return linux.EINTR
+			return err
 		}
 	}
 }

@@ -193,11 +193,8 @@ func unixConnect(si int32, n *unixName, nonblock bool) linux.Errno {
 		if t.QLen < t.Backlog || t.QLen == 0 {
 			break
 		}
-		if nonblock {
-			return linux.EAGAIN
-		}
-		if block(waitPipe, 0, 0) == wakeSignal {
-			return linux.EINTR
+		if err := waitIO(nonblock); err != 0 {
+			return err
 		}
 	}
 	ci, err := allocSocket(s.Family, s.Type, s.Proto)
@@ -243,11 +240,8 @@ func unixAccept(li int32, nonblock bool) (int32, linux.Errno) {
 			sockChanged(socks[ci].Peer) // the connector may wait for backlog room
 			return ci, 0
 		}
-		if nonblock {
-			return 0, linux.EAGAIN
-		}
-		if block(waitPipe, 0, 0) == wakeSignal {
-			return 0, linux.EINTR
+		if err := waitIO(nonblock); err != 0 {
+			return 0, err
 		}
 	}
 }
@@ -330,11 +324,8 @@ func unixSend(si int32, v ioVecs, to *unixName, nonblock bool) (uintptr, linux.E
 				return n, 0
 			}
 		}
-		if nonblock {
-			return sentOr(done, linux.EAGAIN)
-		}
-		if block(waitPipe, 0, 0) == wakeSignal {
-			return sentOr(done, linux.EINTR)
+		if err := waitIO(nonblock); err != 0 {
+			return sentOr(done, err)
 		}
 	}
 }
@@ -393,19 +384,12 @@ func unixRecv(si int32, v ioVecs, flags uint32, nonblock bool, res *recvResult) 
 			res.N = done
 			return 0 // end of file
 		}
-		if nonblock {
+		if err := waitIO(nonblock); err != 0 {
 			if done > 0 {
 				res.N = done
 				return 0
 			}
-			return linux.EAGAIN
-		}
-		if block(waitPipe, 0, 0) == wakeSignal {
-			if done > 0 {
-				res.N = done
-				return 0
-			}
-			return linux.EINTR
+			return err
 		}
 	}
 }
