@@ -8,7 +8,7 @@ func addrImageEnd() uintptr
 func addrText() uintptr
 func addrEText() uintptr
 
-func swtch(save *uintptr, next uintptr)
+func swtch(save *uintptr, next uintptr, done *uint32)
 func trapReturn()
 func forkReturn()
 func commonEntry()

@@ -78,6 +78,7 @@ func kmain(startInfo uintptr) {
 		klog.Str(dev.ClockSource())
 		klog.Str(")\n")
 	}
+	unlockKernel()
 	idleLoop()
 }
 
@@ -222,10 +223,10 @@ func startProgram() {
 	tf.CS = selCode
 	tf.SS = selData
 	tf.RFLAGS = 0x202 // IF
-	t := newThread(1, &tf, 0)
-	t.TID = pid
-	liveThreads = 1
+	t := initThread(1, &tf, 0)
+	t.TID = pid // before it can run: the other CPUs are up and do not wait for the kernel lock
 	programStarted = true
+	startThread(1)
 }
 
 // buildStack lays out strings and vectors below top and returns the new stack pointer.

@@ -16,7 +16,7 @@ package kernel
 // vecMSIFirst..vecDeviceLast, one per virtqueue plus one for configuration changes (or one
 // shared when the table or the pool is short), delivered to the boot CPU. Everything else
 // signals a GSI: GSI n is routed (edge, active high; see dev/ioapic.go for why) to vector
-// vecDeviceFirst+n on the boot CPU. interruptLocked (trap.go) sends the EOI and calls
+// vecDeviceFirst+n on the boot CPU. trap (trap.go) sends the EOI and calls
 // deviceInterrupt with the kernel lock held, which services the device (and queue) the
 // MSI-X vector names, or acknowledges the devices on that GSI, and wakes the threads
 // waiting for what completed.
@@ -43,7 +43,7 @@ const (
 )
 
 // waitDevice: the thread waits for a device event; WaitKey is one of the dk* keys.
-const waitDevice = 32
+const waitDevice = waitPipe + 1
 
 // Wait keys for waitDevice.
 const (
@@ -413,21 +413,14 @@ func deviceInterrupt(vector uint64) {
 }
 
 // wakeDevice wakes every thread waiting for key.
-func wakeDevice(key uintptr) {
-	for i := 1; i < maxThreads; i++ {
-		t := &threads[i]
-		if t.State == stBlocked && t.WaitKind == waitDevice && t.WaitKey == key {
-			wake(t, wakeNormal)
-		}
-	}
-}
+func wakeDevice(key uintptr) { wakeWaiting(1<<waitDevice, key, false) }
 
 // waitDeviceEvent sleeps until a device event for key may have happened, the deadline
 // (monotonic ns, 0 = none) passes, or a signal arrives, and says which (wakeNormal,
 // wakeTimeout, wakeSignal). Callers re-check their condition in a loop: a wakeup is a hint.
 // Before the first thread exists (boot, on the idle thread, before the other CPUs start)
-// it halts the CPU until the next interrupt instead of blocking; it keeps the kernel lock,
-// so kernelTrap services the interrupt at once.
+// it halts the CPU until the next interrupt instead of blocking and handles the interrupt
+// (kernelTrap records it) under the kernel lock it keeps.
 func waitDeviceEvent(key uintptr, deadline int64) uint32 {
 	if thisCPU().Current != 0 {
 		return block(waitDevice, key, deadline)
@@ -443,6 +436,7 @@ func waitDeviceEvent(key uintptr, deadline int64) uint32 {
 		dev.LAPICTimerOneShot(d)
 	}
 	amd64.Hlt() // STI; HLT; CLI: the interrupt cannot slip in between check and halt
+	runPendingIRQs(thisCPU())
 	if deadline != 0 && dev.Nanotime() >= deadline {
 		return wakeTimeout
 	}

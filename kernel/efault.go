@@ -32,18 +32,19 @@ func abortSyscall(c *percpu, tf *TrapFrame) {
 	nEFAULT++
 	tf.RIP = uint64(addrSyscallFaultReturn())
 	tf.RSP = uint64(uintptr(unsafe.Pointer(frameOf(c.Current))))
-	tf.RFLAGS &^= 1 << 9 // interrupts stay off: the kernel lock is still held
+	tf.RFLAGS &^= 1 << 9 // interrupts stay off: kernel code
 }
 
 // nEFAULT counts syscalls ended by a bad pointer.
 var nEFAULT uint64
 
-// syscallAborted finishes a syscall whose handler faulted on an application pointer.
+// syscallAborted finishes a syscall whose handler faulted on an application pointer. The
+// kernel lock is held (kernelTrap took it for the fault if the syscall runs without it);
+// no other spinlock is (kernelTrap checked).
 func syscallAborted(tf *TrapFrame) {
 	tf.RAX = uint64(linux.EFAULT.Ret())
 	t := current()
 	releaseVolumeLocks(t) // the handler may have been inside a file system operation
-	deliverSignals(t, tf)
-	armTimer()
 	unlockKernel()
+	leaveKernel(t, tf)
 }

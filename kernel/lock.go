@@ -1,88 +1,134 @@
 package kernel
 
-// The kernel lock. Kernel code on any CPU runs holding it: one lock for all kernel state,
-// taken on every entry from the application and released on the way out. It is held across
-// context switches (the thread switched to releases it when it returns to the application,
-// as Linux's rq->lock is released by the task switched to), and dropped only by the idle
-// loop around HLT. Holding it across the switch is what keeps a thread that schedule just
-// put on a run queue off every other CPU until swtch has saved its stack pointer.
+// Locks. Kernel code runs with interrupts disabled, so a spinlock here is a word taken with
+// XCHG and nothing more; no lock is ever held across a context switch (switchTo lets go of
+// everything the switching thread holds before swtch, and the thread takes back the kernel
+// lock when it runs again).
 //
-// What is per-CPU and what is not (issue 6). The data structures are split so that each
-// could take a lock of its own, but today the kernel lock guards all of them:
+// The locks, outermost first (a CPU holding one may take only those below it):
 //
-//	run queues      kernel/runq: one FIFO per CPU; wakers push onto other CPUs'
-//	                queues, a CPU with an empty queue steals from them
-//	futex waiters   kernel/futex: 64 hash buckets; wake and requeue touch only theirs
-//	free frames     kernel/mm Frames: a cache per CPU over a global pool; lockKernel
-//	                calls frames.SetCPU so Alloc and Free use the lock holder's cache
-//	percpu blocks   a CPU's own, except Halted, FlushTLB and PendingIRQs, which other
-//	                CPUs write (see percpu.go)
+//	kernelLock      the rest of the kernel: files, sockets, pipes, epoll, signals, memory
+//	                maps, devices. Taken on entry by every syscall not in noKernelLock,
+//	                by application faults and by device interrupts; released on the way
+//	                out and around every context switch (a sleeper gives it up).
+//	  futex bucket  futexLocks[b]: that bucket's waiters (kernel/futex); two for a
+//	                requeue, the lower index first. Futex calls never take kernelLock.
+//	    schedLock   run queues, thread states and wake-ups, each CPU's Current and Halted,
+//	                deadlines, liveThreads; see sched.go.
+//	  frame cache   kernel/mm Frames: the lock holder's CPU cache, then the pool; used
+//	                only under kernelLock today.
 //
-// Not done: per-queue, per-bucket and per-cache spinlocks. Splitting them off needs the
-// switch to stop depending on the kernel lock (an on-CPU flag that a CPU taking a thread
-// from a queue waits on until the previous CPU's swtch has saved its SP), wake-ups from
-// interrupt handlers that run without the kernel lock, and every other subsystem (fds,
-// sockets, mm) under locks of its own. Until then the per-CPU structures spread the work
-// and avoid table scans, but kernel code on different CPUs does not run in parallel.
+// What runs without the kernel lock: futex, sched_yield, the sleeps, the clocks, getpid
+// and gettid, sched_getaffinity, the timer interrupt, the wake-up and shootdown IPIs, and
+// the idle loop. So the Go runtime's scheduling traffic (futex sleeps and wakes between
+// Ms, osyield, usleep) runs on every CPU at once; file and network calls still queue for
+// the kernel lock.
 //
-// Lock order, outermost first. Only the kernel lock exists; the rest is the order the
-// split structures must follow when they get locks (a futex wake pushes onto a run queue
-// while it holds its bucket; the frame locks are leaves):
+// A CPU waiting for a lock keeps interrupts off and answers TLB shootdown requests itself
+// (spinLock polls its FlushTLB flag): the shootdown's sender may hold the lock it waits
+// for. Interrupt handlers therefore never take a lock in kernel context: kernelTrap records
+// timer and device vectors in PendingIRQs, handled when the CPU next leaves the kernel or
+// wakes from HLT.
 //
-//	kernelLock          lockKernel; spins with interrupts on between attempts
-//	  futex bucket      two for a requeue: the lower bucket first
-//	    run queue       two for a steal: the lower CPU first; interrupts off
-//	  frame cache       its own CPU's; another's only on the out-of-memory path
-//	    frame pool
-//
-// Interrupt handlers that run while their CPU does not hold the kernel lock (an IPI
-// arriving while it spins for the lock or halts) touch only that CPU's own block and
-// record the rest in PendingIRQs for later (runPendingIRQs); the shootdown IPI is answered
-// without any lock, because its sender waits for the answer while holding the kernel lock.
+// Application memory touched under a spinlock (the futex word) is read with faults turned
+// into a failure (loadUserU32), never with a demand fault: that would need the kernel lock,
+// which is above every spinlock.
 
 import "github.com/unigo-os/unigo/kernel/mm"
 
-// kernelLock is 0 when free, 1 when held; lockOwner is the holder's CPU ID + 1.
+// spinlock is a lock word (0 free, 1 held) and its holder's CPU ID + 1.
+type spinlock struct {
+	word  uint32
+	owner uint32
+}
+
 var (
-	kernelLock uint32
-	lockOwner  uintptr
+	kernelLock spinlock
+	schedLock  spinlock
 )
 
-// spinLock takes l, letting interrupts in between attempts so that IPIs (TLB shootdowns)
-// are answered while it waits. Returns with interrupts disabled.
+// spinLock takes the word at l, answering shootdown requests while it waits (see above).
+// Interrupts stay as they are (off, in kernel code).
 func spinLock(l *uint32)
 
-// spinUnlock releases l (a plain store: x86 keeps stores in order).
+// spinUnlock releases the word at l (a plain store: x86 keeps stores in order).
 func spinUnlock(l *uint32)
+
+// lock takes l; the running CPU counts the spinlocks it holds.
+func (l *spinlock) lock() {
+	spinLock(&l.word)
+	c := thisCPU()
+	l.owner = uint32(c.ID) + 1
+	c.Locks++
+}
+
+// unlock releases l, which the running CPU holds.
+func (l *spinlock) unlock() {
+	c := thisCPU()
+	if l.owner != uint32(c.ID)+1 {
+		bug("unlock: lock not held by this CPU")
+	}
+	l.owner = 0
+	c.Locks--
+	spinUnlock(&l.word)
+}
+
+// held reports whether the running CPU holds l.
+func (l *spinlock) held() bool { return l.owner == uint32(thisCPU().ID)+1 }
 
 // lockKernel takes the kernel lock on the running CPU and catches up with what happened
 // while it waited. The frame allocator's Alloc and Free use this CPU's cache from now on.
 func lockKernel() {
-	spinLock(&kernelLock)
+	if schedLock.held() {
+		bug("lockKernel: the scheduler lock is held (lock order)")
+	}
+	kernelLock.lock()
 	c := thisCPU()
-	lockOwner = c.ID + 1
 	frames.SetCPU(int(c.ID))
 	if c.FlushTLB != 0 {
 		flushTLBAck(c)
 	}
-	runPendingIRQs(c)
 }
 
 // unlockKernel releases the kernel lock.
-func unlockKernel() {
-	lockOwner = 0
-	spinUnlock(&kernelLock)
-}
+func unlockKernel() { kernelLock.unlock() }
 
 // holdsKernel reports whether the running CPU holds the kernel lock.
-func holdsKernel() bool { return lockOwner == thisCPU().ID+1 }
+func holdsKernel() bool { return kernelLock.held() }
 
-// mustHoldKernel stops the machine (bug) if the running CPU does not hold the kernel
-// lock; what names the caller and the state it was about to touch.
-func mustHoldKernel(what string) {
-	if !holdsKernel() {
+// mustHold stops the machine (bug) if the running CPU does not hold l; what names the
+// caller and the state it was about to touch.
+func mustHold(l *spinlock, what string) {
+	if !l.held() {
 		bug(what)
 	}
+}
+
+// loadUserU32 reads the application word at addr; ok is false if reading it faulted (it is
+// unmapped, or not yet populated), in which case nothing was handled: the caller lets go
+// of its spinlocks and calls touchUser.
+func loadUserU32(addr uintptr) (v uint32, ok bool)
+
+// loadUserFault is where kernelTrap sends a fault in loadUserU32 (through the CPU's
+// FaultFixup): it returns ok = false.
+func loadUserFault()
+
+// touchUser makes the application word at addr present, taking the kernel lock for the
+// demand fault if it needs one, or reports that it cannot be (EFAULT). The caller holds
+// no spinlock.
+func touchUser(addr uintptr) bool {
+	if thisCPU().Locks != 0 && !holdsKernel() {
+		bug("touchUser: called holding a spinlock")
+	}
+	took := !holdsKernel()
+	if took {
+		lockKernel()
+	}
+	ok := demandFault(uint64(addr), false)
+	if took {
+		unlockKernel()
+	}
+	return ok
 }
 
 // Frame caches are per CPU number.

@@ -30,10 +30,15 @@ type percpu struct {
 	TimerArmed int64  // deadline the LAPIC timer is set for, 0 = none
 	ArmedGen   uint64 // schedGen when armTimer last looked
 
-	// Written by other CPUs, under the kernel lock or atomically.
-	Halted      uint32    // in the idle loop's HLT: new work needs a wake-up IPI
-	FlushTLB    uint32    // another CPU changed mappings: flush, then clear (the ack)
-	PendingIRQs [4]uint64 // vectors that arrived while this CPU did not hold the kernel lock
+	Locks      uint32  // spinlocks this CPU holds (lock.go); 0 whenever it switches threads
+	FaultFixup uintptr // where a fault in loadUserU32 continues; 0 = none armed
+	IdleOnCPU  uint32  // swtch's "switched out" flag for the idle loop (nobody waits on it)
+
+	PendingIRQs [4]uint64 // timer and device vectors taken in kernel context, not yet handled
+
+	// Written by other CPUs, under the scheduler lock or atomically.
+	Halted   uint32 // in the idle loop's HLT: new work needs a wake-up IPI
+	FlushTLB uint32 // another CPU changed mappings: flush, then clear (the ack)
 }
 
 // cpus holds every CPU's block; cpus[0] is the boot CPU. Code reaches the running CPU's

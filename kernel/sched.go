@@ -1,14 +1,20 @@
 package kernel
 
-// The scheduler: one FIFO run queue per CPU (kernel/runq), all under the kernel lock.
-// Kernel code is never preempted (interrupts are off in the kernel). A thread gives up its
-// CPU by blocking, by yielding (sched_yield, or a timer interrupt ending its slice while
-// others wait in this CPU's queue: it goes to the back), or by exiting. A thread that
-// becomes runnable joins the queue of a CPU its affinity allows (the one it last ran on if
-// idle, else the least loaded); a halted CPU gets a wake-up IPI, a busy one whose queue
-// was empty gets one too so that it arms its slice timer. A CPU whose queue is empty
-// steals the oldest allowed thread of the longest other queue before it sits in its idle
-// loop (Current == 0) and halts until an interrupt.
+// The scheduler: one FIFO run queue per CPU (kernel/runq), under schedLock. Kernel code is
+// never preempted (interrupts are off in the kernel). A thread gives up its CPU by
+// blocking, by yielding (sched_yield, or a timer interrupt ending its slice while others
+// wait in this CPU's queue: it goes to the back), or by exiting. A thread that becomes
+// runnable joins the queue of a CPU its affinity allows (the one it last ran on if idle,
+// else the least loaded); a halted CPU gets a wake-up IPI, a busy one whose queue was empty
+// gets one too so that it arms its slice timer. A CPU whose queue is empty steals the
+// oldest allowed thread of the longest other queue before it sits in its idle loop
+// (Current == 0) and halts until an interrupt.
+//
+// No lock is held across a context switch. switchTo drops schedLock (and the kernel lock,
+// if the thread held it) before swtch, so a thread just put on a run queue can be taken
+// by another CPU before this one has saved its stack pointer: the taker waits for the
+// thread's OnCPU flag, which swtch clears once SavedSP is written and SP is off the
+// thread's stack.
 
 import (
 	"github.com/unigo-os/unigo/kernel/arch/amd64"
@@ -19,7 +25,7 @@ import (
 const timeSlice = 4_000_000 // ns; the Go runtime's sysmon preempts goroutines after 10 ms
 
 // liveThreads counts threads that have not exited; programStarted is set once the first
-// one exists. Guarded by the kernel lock.
+// one exists. Guarded by schedLock.
 var (
 	liveThreads    int
 	programStarted bool
@@ -27,14 +33,15 @@ var (
 
 // schedGen changes whenever something armTimer depends on changes: a thread starts to
 // sleep or wakes, a CPU switches threads, a thread is created or exits. armTimer skips its
-// scan when nothing did since it last ran on this CPU. Guarded by the kernel lock.
+// scan when nothing did since it last ran on this CPU. Guarded by schedLock (armTimer
+// reads it without, to skip the lock when nothing changed).
 var schedGen uint64
 
 // schedChanged records such a change.
 func schedChanged() { schedGen++ }
 
 // runQ holds every runnable thread, in the queue of the CPU it waits for (kernel/runq).
-// A thread is on it exactly while its state is stRunnable. Guarded by the kernel lock.
+// A thread is on it exactly while its state is stRunnable. Guarded by schedLock.
 var runQ runq.Queues
 
 const (
@@ -54,7 +61,7 @@ func anyRunnable() bool {
 // own, or else one stolen from the longest other queue that has a thread allowed here;
 // 0 (idle) if there is none.
 func pickNext() uintptr {
-	mustHoldKernel("pickNext: run queues without the kernel lock")
+	mustHold(&schedLock, "pickNext: run queues without the scheduler lock")
 	me := int(thisCPU().ID)
 	next := runQ.Pop(me)
 	if next == 0 {
@@ -80,7 +87,7 @@ func steal(min int) uintptr {
 // CPU it last ran on if that is idle, else the least loaded; with local set, this CPU when
 // allowed) and makes sure that CPU notices.
 func enqueue(i uintptr, local bool) {
-	mustHoldKernel("enqueue: run queues without the kernel lock")
+	mustHold(&schedLock, "enqueue: run queues without the scheduler lock")
 	t := &threads[i]
 	c := thisCPU()
 	me := int(c.ID)
@@ -115,12 +122,14 @@ func enqueue(i uintptr, local bool) {
 	// or already has threads waiting (its slice timer is armed).
 }
 
-// schedule switches to the next runnable thread, or to the idle loop. The caller has
-// already set the current thread's state (runnable, blocked or dead); a runnable one goes
-// to the back of this CPU's queue (another CPU's if its affinity no longer allows this
-// one). A CPU about to wait behind others with nothing queued itself first steals from a
-// queue with two or more waiting, which evens out the queues.
+// schedule switches to the next runnable thread, or to the idle loop. The caller holds
+// schedLock and has already set the current thread's state (runnable, blocked or dead);
+// schedule releases the lock, whether it switches or not. A runnable thread goes to the
+// back of this CPU's queue (another CPU's if its affinity no longer allows this one). A
+// CPU about to wait behind others with nothing queued itself first steals from a queue
+// with two or more waiting, which evens out the queues.
 func schedule() {
+	mustHold(&schedLock, "schedule: without the scheduler lock")
 	c := thisCPU()
 	cur := c.Current
 	if cur != 0 && threads[cur].State == stRunnable {
@@ -136,25 +145,26 @@ func schedule() {
 	next := pickNext()
 	if next == cur {
 		threads[cur].State = stRunning
+		schedLock.unlock()
 		return
 	}
 	switchTo(next)
 }
 
 // switchTo makes slot next the running thread and continues on its kernel stack (slot 0:
-// this CPU's idle loop). Returns when the calling thread is switched back in, possibly on
-// another CPU. The kernel lock stays held across the switch.
+// this CPU's idle loop). The caller holds schedLock; switchTo releases it, and the kernel
+// lock too if the calling thread holds it, before the switch, and takes the kernel lock
+// back when the calling thread is switched back in (possibly on another CPU).
 func switchTo(next uintptr) {
 	c := thisCPU()
 	cur := c.Current
 	if cur != 0 && threads[cur].State == stRunning {
 		bug("switchTo: the current thread's state was not set") // it would be lost
 	}
-	save := &c.IdleSP
+	save, done := &c.IdleSP, &c.IdleOnCPU
 	if cur != 0 {
-		save = &threads[cur].SavedSP
+		save, done = &threads[cur].SavedSP, &threads[cur].OnCPU
 	}
-	to := c.IdleSP
 	if next != 0 {
 		n := &threads[next]
 		n.State = stRunning
@@ -162,15 +172,40 @@ func switchTo(next uintptr) {
 		c.KStackTop = kstackTop(next)
 		c.UserFS = n.FS
 		c.SliceEnd = dev.Nanotime() + timeSlice
-		setKernelStack(c, kstackTop(next)+fpuSize-kstackSize, kstackTop(next))
-		to = n.SavedSP
-	} else {
-		setKernelStack(c, c.IdleLo, c.IdleHi)
 	}
 	c.Current = next
 	nSwitches++
 	schedChanged()
-	swtch(save, to)
+	schedLock.unlock()
+	kernel := holdsKernel()
+	if kernel {
+		unlockKernel()
+	}
+	if c.Locks != 0 {
+		bug("switchTo: a spinlock is held across the switch")
+	}
+	to := c.IdleSP
+	if next != 0 {
+		// next may still be switching out on the CPU it last ran on: wait until that
+		// CPU's swtch has written its SavedSP and left its stack.
+		n := &threads[next]
+		for loadU32(&n.OnCPU) != 0 {
+			amd64.Pause()
+		}
+		n.OnCPU = 1
+		to = n.SavedSP
+	}
+	// Last, with no call after it but swtch: Go's stack checks now see next's stack.
+	if next != 0 {
+		setKernelStack(c, kstackTop(next)+fpuSize-kstackSize, kstackTop(next))
+	} else {
+		setKernelStack(c, c.IdleLo, c.IdleHi)
+	}
+	swtch(save, to, done)
+	// Running again as cur; c may be another CPU's block now.
+	if kernel {
+		lockKernel()
+	}
 }
 
 // setKernelStack tells Go's stack checks (through the CPU's kernelG) which stack kernel
@@ -184,6 +219,7 @@ func setKernelStack(c *percpu, lo, hi uintptr) {
 
 // yield puts the current thread at the back of this CPU's queue.
 func yield() {
+	schedLock.lock()
 	threads[thisCPU().Current].State = stRunnable
 	schedule()
 }
@@ -191,8 +227,20 @@ func yield() {
 // block puts the current thread to sleep until wake is called for it or the deadline
 // (monotonic ns, 0 = none) passes. It returns why it woke.
 func block(kind uint32, key uintptr, deadline int64) uint32 {
+	return blockRelease(kind, key, deadline, nil)
+}
+
+// blockRelease is block for a caller that holds the spinlock release (a futex bucket),
+// which guards the condition it sleeps on: the lock is let go only once the thread is
+// marked blocked, so a waker that takes it afterwards finds the thread to wake.
+func blockRelease(kind uint32, key uintptr, deadline int64, release *spinlock) uint32 {
 	t := current()
+	schedLock.lock()
 	if t.SigPending&^t.SigMask != 0 {
+		schedLock.unlock()
+		if release != nil {
+			release.unlock()
+		}
 		return wakeSignal
 	}
 	t.State = stBlocked
@@ -201,6 +249,9 @@ func block(kind uint32, key uintptr, deadline int64) uint32 {
 	t.WaitKey = key
 	t.Deadline = deadline
 	t.Woke = wakeNone
+	if release != nil {
+		release.unlock()
+	}
 	schedule()
 	t.WaitKind = waitNone
 	return t.Woke
@@ -208,11 +259,17 @@ func block(kind uint32, key uintptr, deadline int64) uint32 {
 
 // wake makes a blocked thread runnable, and wakes a halted CPU to run it.
 func wake(t *thread, why uint32) {
+	schedLock.lock()
+	wakeLocked(t, why)
+	schedLock.unlock()
+}
+
+// wakeLocked is wake for a caller that holds schedLock. A futex waiter stays on its futex
+// queue: it takes itself off when it runs (futexWait), under its bucket's lock, which
+// this caller may not take.
+func wakeLocked(t *thread, why uint32) {
 	if t.State != stBlocked {
 		return
-	}
-	if t.WaitKind == waitFutex {
-		futexQ.Remove(int(threadIndex(t))) // a timeout or a signal: off its futex queue
 	}
 	t.State = stRunnable
 	t.Woke = why
@@ -220,11 +277,43 @@ func wake(t *thread, why uint32) {
 	enqueue(threadIndex(t), false)
 }
 
+// wakeWaiting wakes every thread blocked in one of kinds (a set of 1<<waitX bits) on key,
+// or on any key if anyKey. The caller holds the kernel lock, as did every such sleeper
+// until it was marked blocked, so a first pass without schedLock sees them all; the lock
+// is taken only when there is someone to wake.
+func wakeWaiting(kinds uint32, key uintptr, anyKey bool) {
+	if !anyWaiting(kinds, key, anyKey) {
+		return
+	}
+	schedLock.lock()
+	for i := 1; i < maxThreads; i++ {
+		if t := &threads[i]; waitingFor(t, kinds, key, anyKey) {
+			wakeLocked(t, wakeNormal)
+		}
+	}
+	schedLock.unlock()
+}
+
+// anyWaiting reports whether some thread is blocked as wakeWaiting's arguments describe.
+func anyWaiting(kinds uint32, key uintptr, anyKey bool) bool {
+	for i := 1; i < maxThreads; i++ {
+		if waitingFor(&threads[i], kinds, key, anyKey) {
+			return true
+		}
+	}
+	return false
+}
+
+// waitingFor reports whether t is blocked in one of kinds on key (any key if anyKey).
+func waitingFor(t *thread, kinds uint32, key uintptr, anyKey bool) bool {
+	return t.State == stBlocked && kinds&(1<<t.WaitKind) != 0 && (anyKey || t.WaitKey == key)
+}
+
 // kickIdleCPU is called when t's affinity changed: if t waits in the queue of a CPU it
 // may no longer run on, it moves to one it may (and that CPU is woken). If it runs on
 // another CPU it may no longer use, that CPU gets an IPI: its armTimer then ends the
 // slice (anyRunnable), and schedule moves the thread. The caller handles a thread that
-// runs here; a blocked one moves when it wakes.
+// runs here; a blocked one moves when it wakes. The caller holds schedLock.
 func kickIdleCPU(t *thread) {
 	i := threadIndex(t)
 	if t.State == stRunning && uintptr(t.CPU) != thisCPU().ID && t.Affinity&(1<<t.CPU) == 0 {
@@ -243,15 +332,17 @@ func kickIdleCPU(t *thread) {
 // timerInterrupt wakes the threads whose deadlines have passed.
 func timerInterrupt() {
 	nTimerIRQs++
+	schedLock.lock()
 	thisCPU().TimerArmed = 0
 	schedChanged()
 	now := dev.Nanotime()
 	for i := 1; i < maxThreads; i++ {
 		t := &threads[i]
 		if t.State == stBlocked && t.Deadline != 0 && t.Deadline <= now {
-			wake(t, wakeTimeout)
+			wakeLocked(t, wakeTimeout)
 		}
 	}
+	schedLock.unlock()
 }
 
 // armTimer programs this CPU's LAPIC timer for the earliest deadline: that of a sleeper
@@ -259,9 +350,19 @@ func timerInterrupt() {
 // interrupt every CPU), or the end of the running thread's slice when it must end
 // (anyRunnable). A blocked thread stays where it blocked (t.CPU) until it wakes.
 func armTimer() {
+	if thisCPU().ArmedGen == schedGen {
+		return // nothing it depends on changed (a timer firing is a change)
+	}
+	schedLock.lock()
+	armTimerLocked()
+	schedLock.unlock()
+}
+
+// armTimerLocked is armTimer for a caller that holds schedLock.
+func armTimerLocked() {
 	c := thisCPU()
 	if c.ArmedGen == schedGen {
-		return // nothing it depends on changed (a timer firing is a change)
+		return
 	}
 	c.ArmedGen = schedGen
 	var next int64
@@ -291,23 +392,24 @@ func armTimer() {
 func eoi() { dev.LAPICEOI() }
 
 // idleLoop is each CPU's home once it is up, for the life of the kernel: it hands the CPU
-// to runnable threads and halts when there are none. It holds the kernel lock except
-// while halted.
+// to runnable threads, handles the interrupts that woke it, and halts when there is
+// nothing to do. It holds no lock while it halts.
 func idleLoop() {
 	c := thisCPU()
 	for {
 		if liveThreads == 0 && programStarted {
 			bug("idleLoop: no threads left")
 		}
+		runPendingIRQs(c)
+		schedLock.lock()
 		if next := pickNext(); next != 0 {
-			switchTo(next)
+			switchTo(next) // releases schedLock
 			continue
 		}
-		armTimer()
+		armTimerLocked()
 		c.Halted = 1
-		unlockKernel()
-		amd64.Hlt()
-		lockKernel()
+		schedLock.unlock()
+		amd64.Hlt() // STI; HLT; CLI: a wake-up IPI sent since the unlock ends it at once
 		c.Halted = 0
 	}
 }

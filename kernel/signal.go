@@ -30,14 +30,18 @@ func sendSignal(t *thread, sig int, code int32, addr uint64) {
 	if sigBit(sig)&^t.SigMask == 0 {
 		return
 	}
+	// The pending bit is set before the scheduler lock is taken: a thread about to block
+	// looks at it under that lock (blockRelease), a running one on its way out.
+	schedLock.lock()
 	switch {
 	case t.State == stBlocked:
-		wake(t, wakeSignal)
+		wakeLocked(t, wakeSignal)
 	case t.State == stRunning && uintptr(t.CPU) != thisCPU().ID:
 		// Running on another CPU, perhaps in a loop that never enters the kernel (what
 		// SIGURG preemption is for): interrupt it so it takes the signal now.
 		sendIPI(&cpus[t.CPU], vecWakeIPI)
 	}
+	schedLock.unlock()
 }
 
 // forceSignal delivers a signal caused by the thread's own instruction (a fault). If the

@@ -143,5 +143,6 @@ func apMain() {
 	dev.LAPICInit(vecTimer, vecSpurious)
 	lockKernel()
 	c.Online = 1
+	unlockKernel()
 	idleLoop()
 }

@@ -121,14 +121,7 @@ func changed(f *file) {
 }
 
 // wakeEpollWaiters wakes the threads that wait for some file to change state.
-func wakeEpollWaiters() {
-	for i := 1; i < maxThreads; i++ {
-		t := &threads[i]
-		if t.State == stBlocked && (t.WaitKind == waitEpoll || t.WaitKind == waitPipe) {
-			wake(t, wakeNormal)
-		}
-	}
-}
+func wakeEpollWaiters() { wakeWaiting(1<<waitEpoll|1<<waitPipe, 0, true) }
 
 // sysEventfd2 handles eventfd2(2).
 func sysEventfd2(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {

@@ -1,17 +1,19 @@
 package kernel
 
 import (
-	"unsafe"
-
 	"github.com/unigo-os/unigo/kernel/abi/linux"
 	"github.com/unigo-os/unigo/kernel/dev"
 	"github.com/unigo-os/unigo/kernel/futex"
 )
 
 // futexQ holds every futex waiter, hashed by address (kernel/futex). A thread is on it
-// from futexWait until a wake takes it off or it wakes for another reason (wake removes
-// it). Guarded by the kernel lock.
-var futexQ futex.Table
+// from futexWait until a wake takes it off or, woken for another reason (a timeout, a
+// signal), it takes itself off. Each bucket is guarded by its lock in futexLocks; futex
+// calls never take the kernel lock.
+var (
+	futexQ     futex.Table
+	futexLocks [futex.Buckets]spinlock
+)
 
 // Thread slots are futex waiter indices.
 const _ = -uint(futex.MaxWaiters - maxThreads) // compile-time check: maxThreads <= futex.MaxWaiters
@@ -53,23 +55,40 @@ func sysFutex(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		}
 		return 0, futexWait(t, addr, uint32(tf.RDX), bits, deadline)
 	case linux.FUTEX_WAKE, linux.FUTEX_WAKE_BITSET:
-		return uintptr(futexQ.Wake(addr, int(int32(tf.RDX)), bits, futexWoken)), 0
+		return uintptr(futexWake(addr, int(int32(tf.RDX)), bits)), 0
 	case linux.FUTEX_REQUEUE, linux.FUTEX_CMP_REQUEUE:
 		return futexRequeue(op, addr, tf)
 	}
 	return 0, linux.ENOSYS
 }
 
-// futexWait blocks while *addr == val. Interrupts are off in the kernel and wakers hold
-// the kernel lock, so the compare and the sleep are atomic with respect to every waker.
+// futexWait blocks while *addr == val. The compare, the enqueue and the thread's move to
+// blocked happen under the bucket's lock, which every waker of addr takes: no wake-up
+// between them is lost.
 func futexWait(t *thread, addr uintptr, val, bits uint32, deadline int64) linux.Errno {
-	if *(*uint32)(unsafe.Pointer(addr)) != val {
+	w := int(threadIndex(t))
+	b := &futexLocks[futex.Bucket(addr)]
+	var v uint32
+	for {
+		b.lock()
+		var ok bool
+		if v, ok = loadUserU32(addr); ok {
+			break
+		}
+		b.unlock()
+		if !touchUser(addr) { // not present yet: fault it in without the spinlock
+			return linux.EFAULT
+		}
+	}
+	if v != val {
+		b.unlock()
 		return linux.EAGAIN
 	}
-	w := int(threadIndex(t))
 	futexQ.Enqueue(w, addr, bits)
-	why := block(waitFutex, addr, deadline)
-	futexQ.Remove(w) // still queued if block returned at once for a pending signal
+	why := blockRelease(waitFutex, addr, deadline, b)
+	if !futexUnqueue(w) {
+		return 0 // a wake took it off its queue: that wake counted it, whatever else woke it
+	}
 	switch why {
 	case wakeTimeout:
 		return linux.ETIMEDOUT
@@ -79,20 +98,80 @@ func futexWait(t *thread, addr uintptr, val, bits uint32, deadline int64) linux.
 	return 0
 }
 
+// futexUnqueue takes waiter w off its futex queue if it is still on one, and reports
+// whether it was. A requeue may have moved it to another bucket since it went to sleep:
+// the bucket is the one its key names while that bucket's lock is held. Once this
+// returns, no wake of w is in progress (a waker holds the bucket's lock while it wakes).
+func futexUnqueue(w int) bool {
+	for {
+		key := futexQ.Key(w)
+		b := &futexLocks[futex.Bucket(key)]
+		b.lock()
+		if futexQ.Key(w) == key {
+			queued := futexQ.Remove(w)
+			b.unlock()
+			return queued
+		}
+		b.unlock()
+	}
+}
+
+// futexWake wakes up to n waiters on addr whose bitset shares a bit with bits.
+func futexWake(addr uintptr, n int, bits uint32) int {
+	b := &futexLocks[futex.Bucket(addr)]
+	b.lock()
+	woken := futexQ.Wake(addr, n, bits, futexWoken)
+	b.unlock()
+	return woken
+}
+
 // futexRequeue handles FUTEX_REQUEUE and FUTEX_CMP_REQUEUE: wake val waiters on addr, move
 // up to val2 (the timeout argument's register) of the rest to uaddr2, after checking for
-// CMP_REQUEUE that *addr still equals val3.
+// CMP_REQUEUE that *addr still equals val3. Both buckets are locked, the lower first.
 func futexRequeue(op int, addr uintptr, tf *TrapFrame) (uintptr, linux.Errno) {
 	to := uintptr(tf.R8)
 	nwake, nmove := int(int32(tf.RDX)), int(int32(tf.R10))
 	if to&3 != 0 || nwake < 0 || nmove < 0 {
 		return 0, linux.EINVAL
 	}
-	if op == linux.FUTEX_CMP_REQUEUE && *(*uint32)(unsafe.Pointer(addr)) != uint32(tf.R9) {
-		return 0, linux.EAGAIN
+	b1, b2 := futex.Bucket(addr), futex.Bucket(to)
+	if b1 > b2 {
+		b1, b2 = b2, b1
 	}
-	return uintptr(futexQ.Requeue(addr, to, nwake, nmove, futexWoken)), 0
+	var v uint32
+	for {
+		futexLocks[b1].lock()
+		if b2 != b1 {
+			futexLocks[b2].lock()
+		}
+		ok := true
+		if op == linux.FUTEX_CMP_REQUEUE {
+			v, ok = loadUserU32(addr)
+		}
+		if ok {
+			break
+		}
+		if b2 != b1 {
+			futexLocks[b2].unlock()
+		}
+		futexLocks[b1].unlock()
+		if !touchUser(addr) {
+			return 0, linux.EFAULT
+		}
+	}
+	r, err := uintptr(0), linux.Errno(0)
+	if op == linux.FUTEX_CMP_REQUEUE && v != uint32(tf.R9) {
+		err = linux.EAGAIN
+	} else {
+		r = uintptr(futexQ.Requeue(addr, to, nwake, nmove, futexWoken))
+	}
+	if b2 != b1 {
+		futexLocks[b2].unlock()
+	}
+	futexLocks[b1].unlock()
+	return r, err
 }
 
-// futexWoken wakes thread slot w, which a futex wake took off its queue.
+// futexWoken wakes thread slot w, which a futex wake took off its queue. The caller holds
+// w's bucket lock; wake takes schedLock below it.
 func futexWoken(w int) { wake(&threads[w], wakeNormal) }

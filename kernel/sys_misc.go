@@ -106,14 +106,18 @@ func sysSchedSetaffinity(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if mask == 0 {
 		return 0, linux.EINVAL
 	}
+	schedLock.lock()
 	target.Affinity = mask
 	schedChanged()
 	if target == t && mask&(1<<thisCPU().ID) == 0 {
-		kickIdleCPU(t)
-		yield() // pickNext will not choose it here again
-	} else if target.State == stRunnable {
+		t.State = stRunnable
+		schedule() // enqueue puts it on a CPU it may use; releases schedLock
+		return 0, 0
+	}
+	if target != t {
 		kickIdleCPU(target)
 	}
+	schedLock.unlock()
 	return 0, 0
 }
 

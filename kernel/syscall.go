@@ -169,7 +169,25 @@ var sysTable = [linux.MaxSyscall + 1]sysEntry{
 
 var enosysReported [linux.MaxSyscall + 1]bool
 
-// doSyscall dispatches the system call in tf.RAX and stores the result in tf.RAX.
+// noKernelLock lists the syscalls that run without the kernel lock: they touch only the
+// calling thread, the clocks, the futex buckets (each under its own lock) and the
+// scheduler (under schedLock). They are the Go runtime's traffic between its threads.
+var noKernelLock = [linux.MaxSyscall + 1]bool{
+	linux.SYS_futex:             true,
+	linux.SYS_sched_yield:       true,
+	linux.SYS_nanosleep:         true,
+	linux.SYS_clock_nanosleep:   true,
+	linux.SYS_clock_gettime:     true,
+	linux.SYS_clock_getres:      true,
+	linux.SYS_gettimeofday:      true,
+	linux.SYS_getpid:            true,
+	linux.SYS_gettid:            true,
+	linux.SYS_sched_getaffinity: true,
+}
+
+// doSyscall dispatches the system call in tf.RAX and stores the result in tf.RAX. It takes
+// the kernel lock around the handler unless the call is in noKernelLock (and strace is
+// off: its output would interleave).
 func doSyscall(t *thread, tf *TrapFrame) {
 	nr := tf.RAX
 	nSyscalls++
@@ -179,8 +197,16 @@ func doSyscall(t *thread, tf *TrapFrame) {
 	} else {
 		e = netSyscallEntry(nr) // the netstack service's private calls (sys_netsvc.go)
 	}
+	locked := straceOn || nr >= uint64(len(noKernelLock)) || !noKernelLock[nr]
+	if locked {
+		lockKernel()
+	}
 	if e == nil || e.fn == nil {
+		if !locked {
+			lockKernel()
+		}
 		reportENOSYS(nr)
+		unlockKernel()
 		tf.RAX = uint64(linux.ENOSYS.Ret())
 		return
 	}
@@ -188,10 +214,13 @@ func doSyscall(t *thread, tf *TrapFrame) {
 		traceEnter(t, e.name, tf)
 	}
 	r, errno := e.fn(t, tf)
-	checkNoVolumeLocks(t)
-	shootdown()
-	if straceOn {
-		traceExit(uint64(r), errno)
+	if locked {
+		checkNoVolumeLocks(t)
+		shootdown()
+		if straceOn {
+			traceExit(uint64(r), errno)
+		}
+		unlockKernel()
 	}
 	if nr == linux.SYS_rt_sigreturn {
 		return // the handler restored the whole frame, RAX included

@@ -18,7 +18,7 @@ const (
 
 // Thread states. Legal transitions:
 //
-//	free -> runnable            (newThread)
+//	free -> runnable            (allocThread, initThread, startThread)
 //	runnable <-> running        (schedule)
 //	running -> blocked          (block)
 //	blocked -> runnable         (wake)
@@ -54,6 +54,7 @@ type thread struct {
 	CPU      uint32  // the CPU it runs on while stRunning, else the one it last ran on
 	Affinity uint64  // CPUs it may run on (sched_setaffinity); bit i = CPU i
 	SavedSP  uintptr // kernel SP saved by swtch while not running
+	OnCPU    uint32  // 1 from when a CPU switches to it until swtch has saved SavedSP
 	FS       uintptr // the thread's FS base (TLS)
 
 	// Blocking.
@@ -95,40 +96,43 @@ func kstackTop(i uintptr) uintptr {
 	return (top &^ 63) - fpuSize
 }
 
-// allocThread finds a free slot (reaping dead threads other than the current one).
+// allocThread finds a free slot, reaping dead threads whose last switch has finished
+// (OnCPU clear: no CPU is still on their stacks). The slot is claimed (stDead) until the
+// caller's startThread.
 func allocThread() (uintptr, bool) {
+	schedLock.lock()
 	for i := uintptr(1); i < maxThreads; i++ {
 		t := &threads[i]
-		if t.State == stDead && i != thisCPU().Current {
+		if t.State == stDead && loadU32(&t.OnCPU) == 0 {
 			t.State = stFree
 		}
 		if t.State == stFree {
+			t.State = stDead // claimed; initThread keeps it out of every scan
+			schedLock.unlock()
 			return i, true
 		}
 	}
+	schedLock.unlock()
 	return 0, false
 }
 
-// newThread makes slot i runnable with a copy of tf as its saved application state, so
-// that its first switch-in lands in forkReturn and returns to the application from there.
-func newThread(i uintptr, tf *TrapFrame, fpu uintptr) *thread {
-	t := initThread(i, tf, fpu)
-	startThread(i)
-	return t
-}
-
-// startThread makes the new thread in slot i runnable: it joins a run queue.
+// startThread makes the new thread in slot i runnable: it joins a run queue and counts
+// as live.
 func startThread(i uintptr) {
+	schedLock.lock()
 	threads[i].State = stRunnable
+	liveThreads++
 	schedChanged()
 	enqueue(i, false)
+	schedLock.unlock()
 }
 
-// initThread fills in slot i as newThread does, but leaves it stFree: the caller finishes
-// it and calls startThread.
+// initThread fills in slot i with a copy of tf as its saved application state, so that its
+// first switch-in lands in forkReturn and returns to the application from there. The slot
+// stays claimed (stDead, which every scan skips) until the caller calls startThread.
 func initThread(i uintptr, tf *TrapFrame, fpu uintptr) *thread {
 	t := &threads[i]
-	*t = thread{}
+	*t = thread{State: stDead}
 	t.TID = nextTID
 	nextTID++
 	top := kstackTop(i)
@@ -189,7 +193,6 @@ func sysClone(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		child.RSP = tf.RSI
 	}
 	c := initThread(i, &child, thisCPU().KStackTop)
-	liveThreads++
 	c.FS = t.FS
 	if flags&linux.CLONE_SETTLS != 0 {
 		c.FS = uintptr(tf.R8)
@@ -205,6 +208,7 @@ func sysClone(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 
 // sysExit handles exit(2): the thread ends; the process goes on.
 func sysExit(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
+	schedLock.lock()
 	t.State = stDead
 	liveThreads--
 	schedChanged()

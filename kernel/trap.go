@@ -44,11 +44,10 @@ const (
 )
 
 // trap handles every entry from application code, on the current thread's kernel stack.
+// Which locks it takes depends on the entry: see lock.go.
 //
 //go:nosplit
 func trap(tf *TrapFrame) {
-	// IPIs that need no kernel state are answered without the kernel lock: their sender
-	// may be holding it while it waits for the answer.
 	switch tf.Vector {
 	case vecShootdown:
 		flushTLBAck(thisCPU())
@@ -57,60 +56,96 @@ func trap(tf *TrapFrame) {
 	case vecSpurious:
 		return
 	}
-	// Everything else, the wake-up IPI included (it brings signals sent from another CPU),
-	// goes through the kernel lock and the signal check on the way out. Interrupts are
-	// acknowledged first: while the wake-up IPI is in service, the LAPIC holds back the
-	// shootdown IPI (same priority class) that the lock holder may be waiting on.
+	// Interrupts are acknowledged first: while the wake-up IPI is in service, the LAPIC
+	// holds back the shootdown IPI (same priority class) that another CPU may wait on.
 	if tf.Vector >= 32 && tf.Vector != vecSyscall {
 		eoi()
 	}
-	lockKernel()
 	t := current()
 	switch {
 	case tf.Vector == vecSyscall:
 		doSyscall(t, tf)
 	case tf.Vector < 32:
+		lockKernel()
 		appException(t, tf)
+		unlockKernel()
 	default:
-		interruptLocked(tf.Vector)
+		// The wake-up IPI needs nothing here: it brought this CPU into the kernel so that
+		// leaveKernel looks at its signals and timer.
+		interrupt(tf.Vector)
 		// A device may have woken a thread (a frame arrived): let it run now.
 		if (tf.Vector == vecTimer || tf.Vector >= vecDeviceFirst && tf.Vector <= vecDeviceLast) && anyRunnable() {
 			yield()
 		}
 	}
-	deliverSignals(t, tf)
-	armTimer()
-	unlockKernel()
+	leaveKernel(t, tf)
 }
 
-// interruptLocked handles a timer or device interrupt; the caller holds the kernel lock and
-// has sent the EOI.
-func interruptLocked(v uint64) {
+// leaveKernel is the last step of every trap back to the application: it delivers a
+// pending signal and sets this CPU's timer. The CPU holds no lock when it returns.
+func leaveKernel(t *thread, tf *TrapFrame) {
+	if t.SigPending&^t.SigMask != 0 {
+		lockKernel()
+		deliverSignals(t, tf)
+		unlockKernel()
+	}
+	armTimer()
+	if thisCPU().Locks != 0 {
+		bug("leaveKernel: returning to the application holding a spinlock")
+	}
+}
+
+// interrupt handles a timer or device interrupt; the caller has sent the EOI and holds no
+// lock. Device handlers run under the kernel lock (driver and file state).
+func interrupt(v uint64) {
 	switch {
 	case v == vecTimer:
 		timerInterrupt()
 	case v >= vecDeviceFirst && v <= vecDeviceLast:
+		took := !holdsKernel()
+		if took {
+			lockKernel()
+		}
 		deviceInterrupt(v) // devices.go
+		if took {
+			unlockKernel()
+		}
 	}
 }
 
 // kernelTrap handles an interrupt or exception that arrived while kernel code was running
-// (the idle loop's HLT, a spin for the kernel lock, or a demand fault in a syscall), on the
-// IST stack. It never switches threads.
+// (the idle loop's HLT, or a fault on application memory in a syscall), on the IST stack.
+// It never switches threads and never takes a lock for an interrupt: the interrupted code
+// may hold one.
 //
 //go:nosplit
 func kernelTrap(tf *TrapFrame) {
 	c := thisCPU()
 	switch tf.Vector {
 	case vecPageFault:
-		// Kernel code may touch application memory that was never used (syscall buffers):
-		// that is an ordinary demand fault. Only code holding the kernel lock does.
 		cr2 := amd64.ReadCR2()
-		if holdsKernel() && demandFault(cr2, tf.ErrCode&pfWrite != 0) {
+		if c.FaultFixup != 0 {
+			tf.RIP = uint64(c.FaultFixup) // loadUserU32: report the fault instead
+			c.FaultFixup = 0
 			return
 		}
-		if holdsKernel() && badUserPointer(c, cr2) {
-			abortSyscall(c, tf)
+		// Kernel code may touch application memory that was never used (syscall buffers):
+		// that is an ordinary demand fault, handled under the kernel lock. A syscall that
+		// runs without it takes it here; no spinlock may be held (the kernel lock is
+		// above them all).
+		took := false
+		if !holdsKernel() && c.Locks == 0 && c.Current != 0 {
+			lockKernel()
+			took = true
+		}
+		if holdsKernel() && c.Locks == 1 && demandFault(cr2, tf.ErrCode&pfWrite != 0) {
+			if took {
+				unlockKernel()
+			}
+			return
+		}
+		if holdsKernel() && c.Locks == 1 && badUserPointer(c, cr2) {
+			abortSyscall(c, tf) // syscallAborted lets go of the kernel lock
 			return
 		}
 		kernelFault(tf, cr2)
@@ -128,15 +163,13 @@ func kernelTrap(tf *TrapFrame) {
 		kernelFault(tf, amd64.ReadCR2())
 	}
 	eoi()
-	if holdsKernel() {
-		interruptLocked(tf.Vector)
-		return
-	}
-	// This CPU is halted or waiting for the lock: handle it once the lock is ours.
+	// Handled once the interrupted code is done: the idle loop after HLT (the only place
+	// kernel code runs with interrupts on), or the boot path's device wait.
 	c.PendingIRQs[tf.Vector/64] |= 1 << (tf.Vector % 64)
 }
 
-// runPendingIRQs handles the interrupts recorded while this CPU did not hold the lock.
+// runPendingIRQs handles the interrupts kernelTrap recorded. The caller holds no spinlock
+// but perhaps the kernel lock.
 func runPendingIRQs(c *percpu) {
 	for w := range c.PendingIRQs {
 		for c.PendingIRQs[w] != 0 {
@@ -145,7 +178,7 @@ func runPendingIRQs(c *percpu) {
 				b++
 			}
 			c.PendingIRQs[w] &^= 1 << b
-			interruptLocked(uint64(w)*64 + b)
+			interrupt(uint64(w)*64 + b)
 		}
 	}
 }

@@ -97,9 +97,9 @@ exitrestored:
 	IRETQ
 
 // func forkReturn()
-// Where a new thread's first context switch lands: SP is its TrapFrame.
+// Where a new thread's first context switch lands: SP is its TrapFrame. switchTo let go
+// of every lock before the switch, so there is nothing to release.
 TEXT ·forkReturn(SB), NOSPLIT|NOFRAME, $0
-	CALL ·unlockKernel(SB)               // switched to holding the kernel lock; its first trip out
 	JMP ·trapReturn(SB)
 
 // func intrCommon()
@@ -217,17 +217,20 @@ TEXT ·vectorStubs(SB), NOSPLIT|NOFRAME, $0
 	STUB16; STUB16; STUB16; STUB16
 	STUB16; STUB16; STUB16; STUB16
 
-// func swtch(save *uintptr, next uintptr)
-// Saves the current kernel stack pointer in *save and continues on the stack next, which
-// was saved by an earlier swtch (or built by newThread to land in forkReturn). Go's ABI
-// treats every register but SP and BP as clobbered by a call, so BP is all we keep (the
-// ABI wrapper reloads g from FS after the call).
-TEXT ·swtch(SB), NOSPLIT, $0-16
+// func swtch(save *uintptr, next uintptr, done *uint32)
+// Saves the current kernel stack pointer in *save, continues on the stack next, which was
+// saved by an earlier swtch (or built by newThread to land in forkReturn), and then clears
+// *done, the switched-out thread's OnCPU flag: from then on another CPU may run it. Go's
+// ABI treats every register but SP and BP as clobbered by a call, so BP is all we keep
+// (the ABI wrapper reloads g from FS after the call).
+TEXT ·swtch(SB), NOSPLIT, $0-24
 	MOVQ save+0(FP), AX
 	MOVQ next+8(FP), BX
+	MOVQ done+16(FP), CX                 // read before SP leaves this stack
 	PUSHQ BP
 	MOVQ SP, 0(AX)
-	MOVQ BX, SP
+	MOVQ BX, SP                          // off the old stack for good
+	MOVL $0, 0(CX)                       // the old thread may now run elsewhere
 	POPQ BP
 	// The thread switched to may have last run on another CPU: point FS at this CPU's
 	// kernel TLS, so that the ABI wrapper we return through loads this CPU's kernel g.

@@ -8,8 +8,11 @@
 // arrays of integers (no pointers: kernel code may not store them), so a Table can be a
 // kernel global and tests can use one on the host.
 //
-// Locking: a Table has no lock of its own; the kernel guards its one Table with the kernel
-// lock (see kernel/lock.go).
+// Locking: a Table has no lock of its own. The kernel keeps one lock per bucket (Bucket
+// names it): a call must hold the lock of the bucket of every address it names (Requeue:
+// both), and Remove the lock of the bucket of Key(w). Calls that touch different buckets
+// may run at once, because a bucket's list and its waiters' fields are touched only by
+// calls on that bucket.
 package futex
 
 const (
@@ -34,6 +37,9 @@ type Table struct {
 	bits       [MaxWaiters]uint32 // FUTEX_WAIT_BITSET mask; MatchAny for plain waits
 	queued     [MaxWaiters]bool
 }
+
+// Bucket returns the bucket addr hashes to, for the caller's per-bucket locks.
+func Bucket(addr uintptr) int { return bucket(addr) }
 
 // bucket hashes a futex address (4-byte aligned) to its bucket: Fibonacci hashing, so that
 // neighbouring words land in different buckets.
@@ -70,11 +76,11 @@ func (t *Table) link(w, b int) {
 	t.tail[b] = uint16(w)
 }
 
-// Remove takes w off its queue. It does nothing if w is not queued (a wake already took
-// it off), so a waiter can call it whatever woke it.
-func (t *Table) Remove(w int) {
+// Remove takes w off its queue and reports whether it was on it. It does nothing if w is
+// not queued (a wake already took it off), so a waiter can call it whatever woke it.
+func (t *Table) Remove(w int) bool {
 	if w <= 0 || w >= MaxWaiters || !t.queued[w] {
-		return
+		return false
 	}
 	b := bucket(t.key[w])
 	n, p := t.next[w], t.prev[w]
@@ -90,7 +96,13 @@ func (t *Table) Remove(w int) {
 	}
 	t.queued[w] = false
 	t.next[w], t.prev[w] = none, none
+	return true
 }
+
+// Key returns the address w last waited on: its queue's while it is queued (a requeue
+// changes it), and unchanged after a wake takes it off. A waiter that is not sure which
+// bucket holds it reads Key, locks that bucket, and checks that Key did not change.
+func (t *Table) Key(w int) uintptr { return t.key[w] }
 
 // Queued reports whether w waits on some futex, and which.
 func (t *Table) Queued(w int) (addr uintptr, ok bool) {

@@ -159,3 +159,29 @@ func TestHashSpreadsNeighbouringWords(t *testing.T) {
 		t.Fatalf("%d consecutive words use %d buckets, want at least %d", Buckets, len(seen), Buckets/2)
 	}
 }
+
+// A waiter woken by a timeout or a signal takes itself off its queue; Remove's answer
+// tells it whether a wake got there first (and so counted it), and Key tells it which
+// bucket to lock, even after a requeue moved it.
+func TestRemoveReportsWhetherAWakeTookTheWaiterFirst(t *testing.T) {
+	var q Table
+	q.Enqueue(1, 0x1000, MatchAny)
+	q.Enqueue(2, 0x1000, MatchAny)
+	q.Wake(0x1000, 1, MatchAny, func(int) {})
+	if q.Remove(1) {
+		t.Fatal("Remove(1) = true after a wake took waiter 1")
+	}
+	if q.Key(1) != 0x1000 {
+		t.Fatalf("Key(1) = %#x after the wake, want 0x1000", q.Key(1))
+	}
+	q.Requeue(0x1000, 0x2000, 0, 1, func(int) { t.Fatal("requeue woke a waiter") })
+	if q.Key(2) != 0x2000 || Bucket(q.Key(2)) != bucket(0x2000) {
+		t.Fatalf("Key(2) = %#x after the requeue, want 0x2000", q.Key(2))
+	}
+	if !q.Remove(2) {
+		t.Fatal("Remove(2) = false for a waiter still queued (on the requeue target)")
+	}
+	if q.Remove(2) {
+		t.Fatal("Remove(2) = true a second time")
+	}
+}
