@@ -40,6 +40,7 @@ func kmain(startInfo uintptr) {
 	klog.Init()
 	c := initPerCPU(0, bootStackLo(), bootStackLo()+bootStackSize)
 	amd64.Wrmsr(amd64.MSR_GS_BASE, uint64(c.Self))
+	mm.UseGSForCPU() // the frame allocator may read the CPU number from GS from now on
 	lockKernel()
 	setupCPU(0)
 	setupFPU()
@@ -207,12 +208,12 @@ func nextToken(s string) (tok, rest string) {
 // startProgram builds the Linux process stack (argc, argv, envp, auxv) and makes the first
 // thread, which enters the Go runtime at _rt0_amd64_linux as if exec had just returned.
 func startProgram() {
+	lockSpace()
 	base, err := space.Mmap(env(), 0, userStackSize, mm.ProtRead|mm.ProtWrite, false)
-	if err != 0 {
-		outOfMemory("initial stack", 0)
-	}
 	top := base + userStackSize
-	if mm.Populate(&space, env(), top-64<<10, 64<<10, mm.Write) != mm.Mapped {
+	populated := err == 0 && mm.Populate(&space, env(), top-64<<10, 64<<10, mm.Write) == mm.Mapped
+	unlockSpace()
+	if !populated {
 		outOfMemory("initial stack", top)
 	}
 	sp := buildStack(uintptr(top))

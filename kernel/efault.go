@@ -38,13 +38,14 @@ func abortSyscall(c *percpu, tf *TrapFrame) {
 // nEFAULT counts syscalls ended by a bad pointer.
 var nEFAULT uint64
 
-// syscallAborted finishes a syscall whose handler faulted on an application pointer. The
-// kernel lock is held (kernelTrap took it for the fault if the syscall runs without it);
-// no other spinlock is (kernelTrap checked).
+// syscallAborted finishes a syscall whose handler faulted on an application pointer. It
+// holds the kernel lock if the syscall does, and no other spinlock (kernelTrap checked).
 func syscallAborted(tf *TrapFrame) {
 	tf.RAX = uint64(linux.EFAULT.Ret())
 	t := current()
-	releaseVolumeLocks(t) // the handler may have been inside a file system operation
-	unlockKernel()
+	if holdsKernel() {
+		releaseVolumeLocks(t) // the handler may have been inside a file system operation
+		unlockKernel()
+	}
 	leaveKernel(t, tf)
 }

@@ -31,10 +31,14 @@ package kernel
 // wakes from HLT.
 //
 // Application memory touched under a spinlock (the futex word) is read with faults turned
-// into a failure (loadUserU32), never with a demand fault: that would need the kernel lock,
-// which is above every spinlock.
+// into a failure (loadUserU32), never with a demand fault: that takes spaceLock, which a
+// CPU holding a futex bucket or schedLock must not wait for (they are not ordered).
 
-import "github.com/unigo-os/unigo/kernel/mm"
+import (
+	"unsafe"
+
+	"github.com/unigo-os/unigo/kernel/mm"
+)
 
 // spinlock is a lock word (0 free, 1 held) and its holder's CPU ID + 1.
 type spinlock struct {
@@ -76,15 +80,14 @@ func (l *spinlock) unlock() {
 // held reports whether the running CPU holds l.
 func (l *spinlock) held() bool { return l.owner == uint32(thisCPU().ID)+1 }
 
-// lockKernel takes the kernel lock on the running CPU and catches up with what happened
-// while it waited. The frame allocator's Alloc and Free use this CPU's cache from now on.
+// lockKernel takes the kernel lock on the running CPU and catches up with a shootdown
+// asked for while it waited.
 func lockKernel() {
 	if schedLock.held() {
 		bug("lockKernel: the scheduler lock is held (lock order)")
 	}
 	kernelLock.lock()
 	c := thisCPU()
-	frames.SetCPU(int(c.ID))
 	if c.FlushTLB != 0 {
 		flushTLBAck(c)
 	}
@@ -113,23 +116,19 @@ func loadUserU32(addr uintptr) (v uint32, ok bool)
 // FaultFixup): it returns ok = false.
 func loadUserFault()
 
-// touchUser makes the application word at addr present, taking the kernel lock for the
-// demand fault if it needs one, or reports that it cannot be (EFAULT). The caller holds
-// no spinlock.
+// touchUser makes the application word at addr present (a demand fault, under spaceLock)
+// or reports that it cannot be (EFAULT). The caller holds no spinlock but perhaps the
+// kernel lock.
 func touchUser(addr uintptr) bool {
-	if thisCPU().Locks != 0 && !holdsKernel() {
+	if c := thisCPU(); c.Locks > 1 || c.Locks == 1 && !holdsKernel() {
 		bug("touchUser: called holding a spinlock")
 	}
-	took := !holdsKernel()
-	if took {
-		lockKernel()
-	}
-	ok := demandFault(uint64(addr), false)
-	if took {
-		unlockKernel()
-	}
-	return ok
+	return demandFault(uint64(addr), false)
 }
 
-// Frame caches are per CPU number.
-const _ = -uint(mm.MaxCPUs - maxCPUs) // compile-time check: maxCPUs <= mm.MaxCPUs
+// Frame caches are per CPU number, which kernel/mm reads from the per-CPU block.
+const (
+	_ = -uint(mm.MaxCPUs - maxCPUs) // compile-time checks: maxCPUs <= mm.MaxCPUs, and
+	_ = -uint(unsafe.Offsetof(percpu{}.ID) - mm.CPUIDOffset) // mm.CPUIDOffset is where
+	_ = -uint(mm.CPUIDOffset - unsafe.Offsetof(percpu{}.ID)) // percpu keeps the CPU number
+)

@@ -10,10 +10,28 @@ import (
 )
 
 var (
-	frames mm.Frames
-	space  mm.AddressSpace
-	ramTop uint64 // end of the highest RAM range: [0, ramTop) is identity mapped
+	frames mm.Frames         // safe on every CPU: its own leaf locks (kernel/mm)
+	space  mm.AddressSpace   // under spaceLock; Regions may also be read under the kernel lock
+	ramTop uint64            // end of the highest RAM range: [0, ramTop) is identity mapped
 )
+
+// spaceLock guards space and needShootdown. Page faults take it alone, so they run on
+// every CPU at once; mmap, munmap, mprotect, madvise and the file-mapping code take it
+// inside the kernel lock. Regions therefore change only under both, and kernel-lock
+// holders may read them without it; the page table changes under spaceLock alone
+// (faults add entries), so it is read under spaceLock.
+var spaceLock spinlock
+
+// lockSpace takes spaceLock.
+func lockSpace() { spaceLock.lock() }
+
+// unlockSpace finishes what was done under spaceLock, other CPUs' TLBs included (see
+// shootdown), and releases it: a change to the address space is complete when its lock
+// is let go.
+func unlockSpace() {
+	shootdown()
+	spaceLock.unlock()
+}
 
 // tlb flushes single translations with INVLPG here, and notes that the other CPUs must
 // flush too.
@@ -21,7 +39,7 @@ type tlb struct{}
 
 func (tlb) Flush(va uint64) {
 	amd64.Invlpg(uintptr(va))
-	needShootdown = true // other CPUs: see shootdown, at the end of the syscall at the latest
+	needShootdown = true // other CPUs: see shootdown, when spaceLock is released at the latest
 }
 
 // Shootdown makes the other CPUs flush now (before mm frees the frames).
@@ -36,16 +54,19 @@ const (
 	faultOOM
 )
 
-// fault resolves a page fault at addr; it reports what the faulting thread gets.
+// fault resolves a page fault at addr under spaceLock; it reports what the faulting
+// thread gets. The caller holds no spinlock but perhaps the kernel lock.
 func fault(addr uint64, write bool) int {
 	nFaults++
 	access := mm.Read
 	if write {
 		access = mm.Write
 	}
+	lockSpace()
 	pending := needShootdown
 	r := mm.HandleFault(&space, env(), addr, access)
 	needShootdown = pending // a fault only adds a mapping, or drops a stale local entry
+	unlockSpace()
 	switch r {
 	case mm.Mapped:
 		return faultMapped
@@ -69,7 +90,11 @@ func demandFault(addr uint64, write bool) bool {
 }
 
 // outOfMemory stops the machine with a clear message: there is no swap to fall back on.
+// The exit writes volumes back, under the kernel lock, which a fault handler may not hold.
 func outOfMemory(what string, addr uint64) {
+	if !holdsKernel() {
+		lockKernel()
+	}
 	klog.Str("\nunigo: out of memory (")
 	klog.Str(what)
 	klog.Str(" at ")
@@ -110,7 +135,9 @@ func mmapAnon(addr, length, prot, flags uint64) (uintptr, linux.Errno) {
 			return 0, err
 		}
 	}
+	lockSpace()
 	got, err := space.Mmap(env(), addr, length, mm.Prot(prot), fixed)
+	unlockSpace()
 	if err != 0 {
 		return 0, errnoOf(err)
 	}
@@ -125,7 +152,10 @@ func sysMunmap(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if err := unmapFiles(tf.RDI, tf.RSI); err != 0 {
 		return 0, err
 	}
-	return 0, errnoOf(space.Munmap(env(), tf.RDI, tf.RSI))
+	lockSpace()
+	err := space.Munmap(env(), tf.RDI, tf.RSI)
+	unlockSpace()
+	return 0, errnoOf(err)
 }
 
 // sysMprotect handles mprotect(2).
@@ -136,7 +166,10 @@ func sysMprotect(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if err := protectFiles(tf.RDI, tf.RSI, tf.RDX); err != 0 {
 		return 0, err
 	}
-	return 0, errnoOf(space.Mprotect(env(), tf.RDI, tf.RSI, mm.Prot(tf.RDX)))
+	lockSpace()
+	err := space.Mprotect(env(), tf.RDI, tf.RSI, mm.Prot(tf.RDX))
+	unlockSpace()
+	return 0, errnoOf(err)
 }
 
 // sysMadvise handles madvise(2). DONTNEED and FREE drop the pages (the next touch reads
@@ -155,7 +188,9 @@ func sysMadvise(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		if !space.Regions.Covered(addr, end) {
 			return 0, linux.ENOMEM
 		}
+		lockSpace()
 		mm.DiscardPages(&space, env(), addr, end-addr)
+		unlockSpace()
 	}
 	return 0, 0
 }

@@ -93,10 +93,28 @@ func mmapFile(addr, length, prot, flags, fd, off uint64) (uintptr, linux.Errno) 
 		Node: f.Node, Addr: got, Len: size, Off: off}
 	if err := fillFromFile(&fileMaps[slot]); err != 0 {
 		unmapFiles(got, size)
+		lockSpace()
 		space.Munmap(env(), got, size)
+		unlockSpace()
 		return 0, err
 	}
 	return uintptr(got), 0
+}
+
+// populatePage makes the page at va present (as a read fault would) and returns its frame.
+// The frame stays the page's after spaceLock is let go: only munmap and madvise, which
+// need the kernel lock this caller holds, take frames away.
+func populatePage(va uint64) (pa uint64, r mm.FaultResult) {
+	lockSpace()
+	r = mm.Populate(&space, env(), va&^4095, 4096, mm.Read)
+	if r == mm.Mapped {
+		var ok bool
+		if pa, ok = space.PT.Translate(va, mm.Identity{}); !ok {
+			r = mm.OOM // cannot happen: Populate just mapped it
+		}
+	}
+	unlockSpace()
+	return pa, r
 }
 
 // fillFromFile copies the file into the mapping's pages, up to the end of the file.
@@ -108,16 +126,13 @@ func fillFromFile(m *fileMap) linux.Errno {
 		if off >= fsize {
 			break
 		}
-		switch mm.Populate(&space, env(), va, 4096, mm.Read) {
+		pa, r := populatePage(va)
+		switch r {
 		case mm.Mapped:
 		case mm.OOM:
 			return linux.ENOMEM
 		default:
 			return 0 // PROT_NONE: nothing can read it, so it is not filled
-		}
-		pa, ok := space.PT.Translate(va, mm.Identity{})
-		if !ok {
-			return linux.ENOMEM
 		}
 		n := min(uint64(4096), fsize-off)
 		if _, err := fs.ReadAt(e, m.Node, off, physBytes(pa, n)); err != 0 {
@@ -150,7 +165,9 @@ func writeBack(m *fileMap, lo, hi uint64) linux.Errno {
 		if off >= fsize {
 			break
 		}
+		lockSpace()
 		pte, ok := space.PT.Lookup(va, mm.Identity{})
+		unlockSpace()
 		if !ok || pte&mm.Present == 0 || pte&mm.Dirty == 0 {
 			continue
 		}
@@ -158,8 +175,10 @@ func writeBack(m *fileMap, lo, hi uint64) linux.Errno {
 		if _, err := fs.WriteAt(e, m.Node, off, physBytes(pte.Addr(), n)); err != 0 {
 			return err
 		}
+		lockSpace()
 		space.PT.Protect(va, pte.Flags()&^mm.Dirty, mm.Identity{})
 		tlb{}.Flush(va)
+		unlockSpace()
 	}
 	return 0
 }
@@ -255,8 +274,7 @@ func fileWritten(n fs.Node, off uint64, buf []byte) {
 			n := min(hi-o, 4096-va&4095)
 			// A page not yet touched (past the end of the file when it was mapped, say)
 			// is made present first, or it would later read as zeros.
-			mm.Populate(&space, env(), va, 1, mm.Read)
-			if pa, ok := space.PT.Translate(va, mm.Identity{}); ok {
+			if pa, r := populatePage(va); r == mm.Mapped {
 				copy(physBytes(pa, n), buf[o-off:o-off+n])
 			}
 			o += n
@@ -274,7 +292,10 @@ func fileTruncated(n fs.Node, size uint64) {
 		for o := max(size, m.Off); o < m.Off+m.Len; {
 			va := m.Addr + (o - m.Off)
 			k := 4096 - va&4095
-			if pa, ok := space.PT.Translate(va, mm.Identity{}); ok {
+			lockSpace()
+			pa, ok := space.PT.Translate(va, mm.Identity{})
+			unlockSpace()
+			if ok {
 				clear(physBytes(pa, k))
 			}
 			o += k

@@ -12,8 +12,8 @@ import (
 // sched_getaffinity).
 var numCPU = 1
 
-// needShootdown records that this kernel entry removed or restricted mappings that other
-// CPUs may have cached. Guarded by the kernel lock.
+// needShootdown records that a change under spaceLock removed or restricted mappings that
+// other CPUs may have cached. Guarded by spaceLock.
 var needShootdown bool
 
 // flushTLBAck flushes this CPU's TLB and acknowledges the shootdown request.
@@ -24,7 +24,8 @@ func flushTLBAck(c *percpu) {
 
 // shootdown makes every other CPU drop its cached translations, and waits until they have:
 // a frame freed by munmap must not stay reachable through a stale TLB entry. The caller holds
-// the kernel lock; the other CPUs answer from interrupt handlers that do not need it.
+// spaceLock; the other CPUs answer from interrupt handlers, or from their spin loops if
+// they wait for a lock (spinLock), and need no lock to do it.
 func shootdown() {
 	if !needShootdown {
 		return

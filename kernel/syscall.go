@@ -216,7 +216,6 @@ func doSyscall(t *thread, tf *TrapFrame) {
 	r, errno := e.fn(t, tf)
 	if locked {
 		checkNoVolumeLocks(t)
-		shootdown()
 		if straceOn {
 			traceExit(uint64(r), errno)
 		}

@@ -65,6 +65,15 @@ func trap(tf *TrapFrame) {
 	switch {
 	case tf.Vector == vecSyscall:
 		doSyscall(t, tf)
+	case tf.Vector == vecPageFault:
+		// Demand paging runs under spaceLock alone; only a fault that becomes a signal
+		// (or runs out of memory) needs the kernel lock.
+		cr2 := amd64.ReadCR2()
+		if r := fault(cr2, tf.ErrCode&pfWrite != 0); r != faultMapped {
+			lockKernel()
+			pageFaultFailed(t, tf, r, cr2)
+			unlockKernel()
+		}
 	case tf.Vector < 32:
 		lockKernel()
 		appException(t, tf)
@@ -130,23 +139,16 @@ func kernelTrap(tf *TrapFrame) {
 			return
 		}
 		// Kernel code may touch application memory that was never used (syscall buffers):
-		// that is an ordinary demand fault, handled under the kernel lock. A syscall that
-		// runs without it takes it here; no spinlock may be held (the kernel lock is
-		// above them all).
-		took := false
-		if !holdsKernel() && c.Locks == 0 && c.Current != 0 {
-			lockKernel()
-			took = true
-		}
-		if holdsKernel() && c.Locks == 1 && demandFault(cr2, tf.ErrCode&pfWrite != 0) {
-			if took {
-				unlockKernel()
+		// that is an ordinary demand fault, under spaceLock, which the faulting code may
+		// not hold already, nor any spinlock but the kernel lock above it.
+		if c.Locks == 0 || c.Locks == 1 && holdsKernel() {
+			if demandFault(cr2, tf.ErrCode&pfWrite != 0) {
+				return
 			}
-			return
-		}
-		if holdsKernel() && c.Locks == 1 && badUserPointer(c, cr2) {
-			abortSyscall(c, tf) // syscallAborted lets go of the kernel lock
-			return
+			if badUserPointer(c, cr2) {
+				abortSyscall(c, tf) // syscallAborted lets go of the kernel lock if held
+				return
+			}
 		}
 		kernelFault(tf, cr2)
 	case vecShootdown:
@@ -183,22 +185,10 @@ func runPendingIRQs(c *percpu) {
 	}
 }
 
-// appException turns a CPU exception raised by application code into a signal, as Linux
-// does, or repairs a demand-zero page fault.
+// appException turns a CPU exception raised by application code (other than a page fault
+// demand paging resolved) into a signal, as Linux does.
 func appException(t *thread, tf *TrapFrame) {
 	switch tf.Vector {
-	case vecPageFault:
-		cr2 := amd64.ReadCR2()
-		switch fault(cr2, tf.ErrCode&pfWrite != 0) {
-		case faultMapped:
-			return
-		case faultAccess:
-			forceSignal(t, tf, linux.SIGSEGV, linux.SEGV_ACCERR, cr2)
-		case faultOOM:
-			outOfMemory("page fault", cr2)
-		default:
-			forceSignal(t, tf, linux.SIGSEGV, linux.SEGV_MAPERR, cr2)
-		}
 	case vecDivide:
 		forceSignal(t, tf, linux.SIGFPE, linux.FPE_INTDIV, tf.RIP)
 	case vecX87, vecSIMD:
@@ -211,6 +201,19 @@ func appException(t *thread, tf *TrapFrame) {
 		forceSignal(t, tf, linux.SIGTRAP, linux.SI_KERNEL, tf.RIP)
 	default:
 		kernelFault(tf, amd64.ReadCR2())
+	}
+}
+
+// pageFaultFailed raises the signal for an application page fault that fault could not
+// resolve (r), or stops the machine when memory ran out.
+func pageFaultFailed(t *thread, tf *TrapFrame, r int, cr2 uint64) {
+	switch r {
+	case faultAccess:
+		forceSignal(t, tf, linux.SIGSEGV, linux.SEGV_ACCERR, cr2)
+	case faultOOM:
+		outOfMemory("page fault", cr2)
+	default:
+		forceSignal(t, tf, linux.SIGSEGV, linux.SEGV_MAPERR, cr2)
 	}
 }
 

@@ -1,12 +1,12 @@
 // Package mm manages memory: physical frames, x86-64 page tables, the application's mmap
 // regions, and demand paging that ties the three together.
 //
-// Lock order (outermost first). There are no locks yet: the kernel runs on one CPU with
-// interrupts disabled. Each concept keeps all its state in one struct so that a lock can
-// be added to that struct later without touching callers' data:
+// Locking (outermost first):
 //
-//	AddressSpace (future as.mu; guards Regions and the user half of PageTable)
-//	  Frames (future frames.mu; a leaf: taken with as.mu held, never the reverse)
+//	AddressSpace  the caller's lock (the kernel's spaceLock, kernel/lock.go) around
+//	              every method and HandleFault, Populate and DiscardPages
+//	  Frames      its own leaf locks (package spin): one per CPU cache, one for the
+//	              pool; cache before pool. Safe to call from any CPU at any time.
 //
 // Layers, bottom up; each file is one concept:
 //
@@ -19,7 +19,7 @@
 //	addrspace.go      AddressSpace: Mmap/Munmap/Mprotect/MadviseDontneed = Regions + PageTable
 //	fault.go          HandleFault, Populate, DiscardPages: demand-zero paging
 //
-// Rules inherited from docs/design.md: no allocation; imports only unsafe and
+// Rules inherited from docs/design.md: no allocation; imports only unsafe, kernel/spin and
 // kernel/abi/linux (errno and PROT_* values); no pointer-typed fields (the frame free list
 // and all tables are linked by physical address).
 // Everything that needs memory or the MMU takes it as an argument (PhysMem, TLB, *Frames),

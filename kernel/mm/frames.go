@@ -1,5 +1,7 @@
 package mm
 
+import "github.com/unigo-os/unigo/kernel/spin"
+
 // Frame allocator.
 //
 // Frames hands out 4 KiB physical frames from up to maxRanges usable RAM ranges (the
@@ -15,8 +17,10 @@ package mm
 //
 // On top of that global pool each CPU keeps a small stack of free frames (cpuCache):
 // AllocOn and FreeOn work on the CPU's own stack and touch the global pool only in
-// batches of cacheBatch (refill when empty, drain when full), so with a lock per cache
-// and one for the pool, allocation would not serialize the CPUs. A cached frame is free
+// batches of cacheBatch (refill when empty, drain when full). Each cache has a lock that
+// only its CPU takes (another CPU only on the out-of-memory path) and the pool has one,
+// so allocation does not serialize the CPUs; bitmap bits and the free count change by
+// atomic instructions, because neighbouring frames may sit in different caches. A cached frame is free
 // (its bit is set, FreePages counts it) but on no list, and nothing is written into it.
 // When the pool runs dry, Alloc takes back every other CPU's cached frames before it
 // reports exhaustion.
@@ -32,8 +36,12 @@ package mm
 // use, then Init once; only then Alloc and Free.
 
 const (
-	// MaxCPUs bounds the CPU numbers AllocOn, FreeOn and SetCPU take: 0..MaxCPUs-1.
+	// MaxCPUs bounds the CPU numbers AllocOn and FreeOn take: 0..MaxCPUs-1.
 	MaxCPUs = 8
+
+	// CPUIDOffset is where the kernel's per-CPU block, which GS points at, keeps the CPU's
+	// number (a uint64); the kernel checks it at compile time. See UseGSForCPU.
+	CPUIDOffset = 56
 
 	cacheSize  = 32 // free frames a CPU's cache holds at most
 	cacheBatch = 16 // frames moved between a cache and the pool at a time
@@ -54,20 +62,22 @@ type rangeState struct {
 	bump   uint64 // index of the first frame never handed out
 }
 
-// cpuCache is one CPU's stack of free frames, top at pa[n-1].
+// cpuCache is one CPU's stack of free frames, top at pa[n-1], under its lock.
 type cpuCache struct {
-	n  int
-	pa [cacheSize]uint64
+	lock spin.Lock
+	n    int
+	pa   [cacheSize]uint64
 }
 
 // Frames is the physical frame allocator. The zero value is empty and ready for AddRange.
-// All state is in this struct. Locking: none of its own; the kernel serializes every
-// call with its kernel lock. A split would give each cache a lock (taken by its CPU,
-// and by others only on the out-of-memory path) and the pool one, cache before pool,
-// both where doc.go's lock order puts the future frames lock: leaves.
+// All state is in this struct. Locking: AddRange, Reserve and Init run before any other
+// call, on one CPU. After that every method may be called from any CPU: a cache's lock
+// guards it, pool guards head, state[].bump and cur, the bitmap and free change
+// atomically, and the rest is fixed. Cache locks come before the pool lock, and a CPU
+// holds at most one cache lock.
 type Frames struct {
 	cache     [MaxCPUs]cpuCache
-	cpu       int             // the CPU whose cache Alloc and Free use (SetCPU)
+	pool      spin.Lock
 	ranges    [maxRanges]span // usable RAM: sorted, disjoint, never adjacent
 	state     [maxRanges]rangeState
 	nranges   int
@@ -76,7 +86,7 @@ type Frames struct {
 	bitmap    span   // frames holding the bitmaps, reserved by Init
 	head      uint64 // first frame of the free list; 0 = empty (frame 0 is never managed)
 	cur       int    // ranges before cur have no frame left for the bump allocator
-	free      uint64
+	free      uint64 // changed with spin.Add64
 	total     uint64
 	ready     bool
 }
@@ -176,20 +186,30 @@ func (f *Frames) Init(pm PhysMem) bool {
 	return true
 }
 
-// SetCPU names the CPU whose cache Alloc and Free use from now on. The kernel calls it
-// whenever a CPU takes the kernel lock, which serializes every use of the allocator.
-func (f *Frames) SetCPU(cpu int) {
-	if cpu < 0 || cpu >= MaxCPUs {
-		panic("mm: Frames.SetCPU: CPU out of range")
+// cpuFromGS is set by UseGSForCPU: Alloc and Free use the running CPU's cache.
+var cpuFromGS bool
+
+// UseGSForCPU makes Alloc and Free use the cache of the CPU they run on, whose number
+// they read from the per-CPU block at CPUIDOffset(GS). The kernel calls it once GS is set
+// on the boot CPU; until then, and in host tests, they use CPU 0's cache.
+func UseGSForCPU() { cpuFromGS = true }
+
+// gsCPU reads the running CPU's number from its per-CPU block.
+func gsCPU() int
+
+// thisCPU is the cache Alloc and Free use.
+func thisCPU() int {
+	if cpuFromGS {
+		return gsCPU()
 	}
-	f.cpu = cpu
+	return 0
 }
 
-// Alloc is AllocOn for the CPU set by SetCPU.
-func (f *Frames) Alloc(pm PhysMem) (pa uint64, ok bool) { return f.AllocOn(f.cpu, pm) }
+// Alloc is AllocOn for the running CPU.
+func (f *Frames) Alloc(pm PhysMem) (pa uint64, ok bool) { return f.AllocOn(thisCPU(), pm) }
 
-// Free is FreeOn for the CPU set by SetCPU.
-func (f *Frames) Free(pa uint64, pm PhysMem) { f.FreeOn(f.cpu, pa, pm) }
+// Free is FreeOn for the running CPU.
+func (f *Frames) Free(pa uint64, pm PhysMem) { f.FreeOn(thisCPU(), pa, pm) }
 
 // AllocOn returns a free frame for CPU cpu, or ok == false when memory is exhausted: its
 // cache, else a batch from the pool into its cache, else every other CPU's cached frames
@@ -200,26 +220,32 @@ func (f *Frames) AllocOn(cpu int, pm PhysMem) (pa uint64, ok bool) {
 		panic("mm: Frames.Alloc before Init")
 	}
 	c := &f.cache[cpu]
+	c.lock.Lock()
 	if c.n == 0 && !f.refill(c, pm) {
+		c.lock.Unlock() // DrainCaches takes every cache's lock in turn
 		f.DrainCaches(pm)
-		if !f.refill(c, pm) {
+		c.lock.Lock()
+		if c.n == 0 && !f.refill(c, pm) {
+			c.lock.Unlock()
 			return 0, false
 		}
 	}
 	c.n--
 	pa = c.pa[c.n]
+	c.lock.Unlock()
 	r, i := f.locate(pa)
 	if r < 0 || !f.test(pm, r, i) {
 		panic("mm: Frames.Alloc: cached frame not free (use after free?)")
 	}
 	f.flip(pm, r, i)
-	f.free--
+	spin.Add64(&f.free, -1)
 	return pa, true
 }
 
-// refill moves up to cacheBatch frames from the pool into c and reports whether it got
-// any.
+// refill moves up to cacheBatch frames from the pool into c (whose lock the caller holds)
+// and reports whether it got any.
 func (f *Frames) refill(c *cpuCache, pm PhysMem) bool {
+	f.pool.Lock()
 	for c.n < cacheBatch {
 		pa, ok := f.takePool(pm)
 		if !ok {
@@ -228,11 +254,13 @@ func (f *Frames) refill(c *cpuCache, pm PhysMem) bool {
 		c.pa[c.n] = pa
 		c.n++
 	}
+	f.pool.Unlock()
 	return c.n > 0
 }
 
 // takePool takes a free frame out of the pool (the free list, else the bump allocator).
-// The frame stays free: its bit stays set and FreePages still counts it.
+// The frame stays free: its bit stays set and FreePages still counts it. The caller holds
+// the pool lock.
 func (f *Frames) takePool(pm PhysMem) (pa uint64, ok bool) {
 	if f.head != 0 {
 		pa = f.head
@@ -262,20 +290,25 @@ func (f *Frames) takePool(pm PhysMem) (pa uint64, ok bool) {
 	return 0, false
 }
 
-// putPool puts free frame pa (bit set) on the free list.
+// putPool puts free frame pa (bit set) on the free list. The caller holds the pool lock.
 func (f *Frames) putPool(pa uint64, pm PhysMem) {
 	store64(pm, pa, f.head)
 	f.head = pa
 }
 
 // DrainCaches returns every CPU's cached frames to the pool (the out-of-memory path).
+// The caller holds no cache lock.
 func (f *Frames) DrainCaches(pm PhysMem) {
 	for k := range f.cache {
 		c := &f.cache[k]
+		c.lock.Lock()
+		f.pool.Lock()
 		for c.n > 0 {
 			c.n--
 			f.putPool(c.pa[c.n], pm)
 		}
+		f.pool.Unlock()
+		c.lock.Unlock()
 	}
 }
 
@@ -310,16 +343,20 @@ func (f *Frames) FreeOn(cpu int, pa uint64, pm PhysMem) {
 		panic("mm: Frames.Free: double free")
 	}
 	f.flip(pm, r, i)
-	f.free++
+	spin.Add64(&f.free, 1)
 	c := &f.cache[cpu]
+	c.lock.Lock()
 	if c.n == cacheSize {
+		f.pool.Lock()
 		for k := 0; k < cacheBatch; k++ {
 			f.putPool(c.pa[k], pm)
 		}
+		f.pool.Unlock()
 		c.n = copy(c.pa[:], c.pa[cacheBatch:c.n])
 	}
 	c.pa[c.n] = pa
 	c.n++
+	c.lock.Unlock()
 }
 
 // Cached is the number of free frames in CPU cpu's cache.
@@ -358,8 +395,7 @@ func (f *Frames) test(pm PhysMem, r int, i uint64) bool {
 }
 
 func (f *Frames) flip(pm PhysMem, r int, i uint64) {
-	w := f.state[r].bitmap + i/64*8
-	store64(pm, w, load64(pm, w)^(1<<(i%64)))
+	xor64(pm, f.state[r].bitmap+i/64*8, 1<<(i%64))
 }
 
 func (f *Frames) isReserved(pa uint64) bool {

@@ -1,7 +1,9 @@
 package mm
 
 import (
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/unigo-os/unigo/kernel/mm/mmtest"
@@ -344,5 +346,70 @@ func TestFramesManyCPUsNeverShareAFrame(t *testing.T) {
 		if f.FreePages()+uint64(len(owner)) != total {
 			t.Fatalf("step %d: FreePages %d + allocated %d != total %d", step, f.FreePages(), len(owner), total)
 		}
+	}
+}
+
+// Four goroutines (on several OS threads) play four CPUs allocating and freeing at once,
+// with a pool small enough that caches run dry and drain each other: no frame is ever
+// held by two of them, and at the end every frame is free again.
+func TestFramesConcurrentCPUsNeverShareAFrame(t *testing.T) {
+	f, ram := newFrames(t, 2*MiB) // 256 frames
+	const cpus, rounds = 4, 3000
+	// A goroutine spinning in the allocator's locks cannot be preempted: give each its own
+	// P, so that a lock holder is never descheduled in favour of a spinner.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(cpus + 2))
+	var owner [1 << 9]int32 // frame index -> CPU + 1 holding it, changed under the test's own lock
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for cpu := 0; cpu < cpus; cpu++ {
+		wg.Add(1)
+		go func(cpu int) {
+			defer wg.Done()
+			var held []uint64
+			for i := 0; i < rounds; i++ {
+				if len(held) < 40 && i%3 != 2 {
+					pa, ok := f.AllocOn(cpu, ram)
+					if !ok {
+						continue // the others hold the rest for now
+					}
+					mu.Lock()
+					if o := owner[pa/PageSize]; o != 0 {
+						mu.Unlock()
+						t.Errorf("frame %#x handed to CPU %d while CPU %d holds it", pa, cpu, o-1)
+						return
+					}
+					owner[pa/PageSize] = int32(cpu + 1)
+					mu.Unlock()
+					held = append(held, pa)
+				} else if len(held) > 0 {
+					pa := held[len(held)-1]
+					held = held[:len(held)-1]
+					mu.Lock()
+					owner[pa/PageSize] = 0
+					mu.Unlock()
+					f.FreeOn(cpu, pa, ram)
+				}
+			}
+			for _, pa := range held {
+				mu.Lock()
+				owner[pa/PageSize] = 0
+				mu.Unlock()
+				f.FreeOn(cpu, pa, ram)
+			}
+		}(cpu)
+	}
+	wg.Wait()
+	if f.FreePages() != f.TotalPages() {
+		t.Fatalf("FreePages = %d after everything was freed, want %d", f.FreePages(), f.TotalPages())
+	}
+	n := 0
+	for {
+		if _, ok := f.AllocOn(0, ram); !ok {
+			break
+		}
+		n++
+	}
+	if uint64(n) != f.TotalPages() {
+		t.Fatalf("could allocate %d frames afterwards, want %d", n, f.TotalPages())
 	}
 }

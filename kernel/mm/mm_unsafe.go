@@ -1,6 +1,10 @@
 package mm
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/unigo-os/unigo/kernel/spin"
+)
 
 // PhysMem turns a physical address into a usable pointer. In the guest RAM is identity
 // mapped (VA == PA); in host tests it is a byte slice (see package mmtest).
@@ -35,3 +39,7 @@ func store64(pm PhysMem, pa, v uint64) { *(*uint64)(pm.Ptr(pa)) = v }
 
 // zeroFrame clears the 4 KiB frame at pa; the compiler turns this into one memclr.
 func zeroFrame(pm PhysMem, pa uint64) { *(*[PageSize]byte)(pm.Ptr(pa)) = [PageSize]byte{} }
+
+// xor64 flips the bits v of the word at physical address pa atomically: bitmap words are
+// shared by frames that different CPUs allocate and free at once.
+func xor64(pm PhysMem, pa, v uint64) { spin.Xor64((*uint64)(pm.Ptr(pa)), v) }

@@ -8,6 +8,11 @@
 //	            the page's next owner's data through a stale TLB entry
 //	stress=D    messages, mutexes, timers and GC churn together for duration D
 //	affinity    sched_setaffinity moves the calling thread to the CPU it names
+//	faults=D    for duration D, one thread per CPU demand-faults fresh mappings page by
+//	            page (page faults on every CPU at once), checks every page, drops half
+//	            with madvise(DONTNEED) (they must read zero again) and unmaps the rest,
+//	            while pairs of threads pass a counter back and forth through raw futex
+//	            waits and wakes (a lost wake-up would hang)
 package main
 
 import (
@@ -40,6 +45,8 @@ func main() {
 			detail, err = checkStress(val)
 		case "affinity":
 			detail, err = checkAffinity()
+		case "faults":
+			detail, err = checkFaults(val)
 		default:
 			err = fmt.Errorf("unknown check %q", arg)
 		}
@@ -295,3 +302,99 @@ func checkAffinity() (string, error) {
 
 // sysGetcpu is getcpu(2) on linux/amd64 (the syscall package does not name it).
 const sysGetcpu = 309
+
+// checkFaults: see the package comment.
+func checkFaults(val string) (string, error) {
+	d, err := time.ParseDuration(val)
+	if err != nil {
+		return "", err
+	}
+	deadline := time.Now().Add(d)
+	n := runtime.NumCPU()
+	const pages = 256 // 1 MiB per round
+	page := os.Getpagesize()
+	var faults, pingpongs atomic.Int64
+	errs := make(chan error, 2*n)
+	var wg sync.WaitGroup
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			runtime.LockOSThread()
+			for round := 0; time.Now().Before(deadline); round++ {
+				b, err := syscall.Mmap(-1, 0, pages*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+				if err != nil {
+					errs <- err
+					return
+				}
+				mem := unsafe.Slice((*uint64)(unsafe.Pointer(&b[0])), pages*page/8)
+				tag := uint64(w)<<48 | uint64(round)<<16
+				for p := 0; p < pages; p++ {
+					mem[p*page/8] = tag | uint64(p) // first touch: a demand fault
+					mem[p*page/8+1] = ^(tag | uint64(p))
+				}
+				faults.Add(pages)
+				for p := 0; p < pages; p++ {
+					if mem[p*page/8] != tag|uint64(p) || mem[p*page/8+1] != ^(tag|uint64(p)) {
+						errs <- fmt.Errorf("thread %d round %d: page %d holds %#x, want %#x", w, round, p, mem[p*page/8], tag|uint64(p))
+						return
+					}
+				}
+				if err := syscall.Madvise(b[:pages/2*page], syscall.MADV_DONTNEED); err != nil {
+					errs <- err
+					return
+				}
+				for p := 0; p < pages/2; p++ {
+					if mem[p*page/8] != 0 {
+						errs <- fmt.Errorf("thread %d round %d: page %d reads %#x after MADV_DONTNEED, want 0", w, round, p, mem[p*page/8])
+						return
+					}
+				}
+				if err := syscall.Munmap(b); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}(w)
+	}
+	// Futex ping-pong: each pair shares a word; a side waits while the word is not its turn.
+	for pair := 0; pair < n; pair++ {
+		word := new(uint32)
+		for side := uint32(0); side < 2; side++ {
+			wg.Add(1)
+			go func(side uint32) {
+				defer wg.Done()
+				runtime.LockOSThread()
+				addr := uintptr(unsafe.Pointer(word))
+				for i := 0; ; i++ {
+					for {
+						v := atomic.LoadUint32(word)
+						if v == ^uint32(0) {
+							return // the other side stopped
+						}
+						if v%2 == side {
+							break
+						}
+						syscall.Syscall6(syscall.SYS_FUTEX, addr, 0x80 /* WAIT|PRIVATE */, uintptr(v), 0, 0, 0)
+					}
+					next := atomic.LoadUint32(word) + 1
+					if !time.Now().Before(deadline) {
+						next = ^uint32(0)
+					}
+					atomic.StoreUint32(word, next)
+					syscall.Syscall6(syscall.SYS_FUTEX, addr, 0x81 /* WAKE|PRIVATE */, 1, 0, 0, 0)
+					pingpongs.Add(1)
+					if next == ^uint32(0) {
+						return
+					}
+				}
+			}(side)
+		}
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d demand faults, %d futex hand-offs", faults.Load(), pingpongs.Load()), nil
+}

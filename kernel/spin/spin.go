@@ -1,0 +1,26 @@
+// Package spin has the lock word and the atomic operations that kernel packages below the
+// kernel proper (kernel/mm) share between CPUs. They are plain instructions (XCHG, LOCK
+// XADD, LOCK XOR), so the package runs, and is tested, on the host as well.
+//
+// A Lock here is a leaf: its holder never waits for anything while holding it, so a CPU
+// that spins on it with interrupts off is never the one a holder waits for. The kernel's
+// own locks, which may be held across a TLB shootdown, are in kernel/lock.go.
+package spin
+
+// Lock is a test-and-set spinlock. The zero value is unlocked.
+type Lock struct{ word uint32 }
+
+// Lock takes l, spinning until it is free.
+func (l *Lock) Lock() { lock(&l.word) }
+
+// Unlock releases l.
+func (l *Lock) Unlock() { unlock(&l.word) }
+
+func lock(w *uint32)
+func unlock(w *uint32)
+
+// Xor64 flips the bits of *p that are set in v, atomically.
+func Xor64(p *uint64, v uint64)
+
+// Add64 adds d to *p atomically and returns the new value.
+func Add64(p *uint64, d int64) uint64
