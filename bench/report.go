@@ -38,6 +38,10 @@ var figures = map[string]figure{
 	"gc_cycles":             {21, "GC cycles during the churn", "cycles", false},
 	"parallel@1cpu":         {30, "parallel: SHA-256 of 64 × 64 KiB blocks, 4 rounds, GOMAXPROCS goroutines, 1 vCPU", "ms", false},
 	"parallel@2cpu":         {31, "parallel: the same, 2 vCPUs", "ms", false},
+	"kernel_faults@1cpu":    {34, "kernelpar: 64 MiB demand-faulted in 1 MiB mappings (mmap, touch, munmap), GOMAXPROCS threads, 1 vCPU", "ms", false},
+	"kernel_faults@2cpu":    {35, "kernelpar: the same, 2 vCPUs", "ms", false},
+	"kernel_futex@1cpu":     {37, "kernelpar: 100,000 FUTEX_WAKE calls with no waiter, GOMAXPROCS threads, 1 vCPU", "ms", false},
+	"kernel_futex@2cpu":     {38, "kernelpar: the same, 2 vCPUs", "ms", false},
 	"files_seq_write":       {40, "files (tmpfs at /tmp on both sides, memory only): sequential write of 32 MiB in 1 MiB writes + fsync", "MiB/s", true},
 	"files_seq_read":        {41, "files (tmpfs): sequential read of it back", "MiB/s", true},
 	"files_fsync_4k":        {42, "files (tmpfs): 4 KiB append + fsync, 4096 times", "ops/s", true},
@@ -94,6 +98,8 @@ var derivedFigures = []derivedFigure{
 	{"hello.first_line.4v1", "hello: first line at 4 vCPUs ÷ at 1 vCPU (median ÷ median)", "hello.first_line@4cpu", "hello.first_line", 4, false, false},
 	{"parallel.speedup", "parallel: speedup from 1 to 2 vCPUs (1-vCPU median ÷ 2-vCPU median)", "parallel@1cpu", "parallel@2cpu", 32, true, false},
 	{"parallel.speedup_fastest", "parallel: speedup of the fastest runs (1-vCPU min ÷ 2-vCPU min)", "parallel@1cpu", "parallel@2cpu", 33, true, true},
+	{"kernel_faults.speedup", "kernelpar: demand faults, speedup from 1 to 2 vCPUs (median ÷ median)", "kernel_faults@1cpu", "kernel_faults@2cpu", 36, true, false},
+	{"kernel_futex.speedup", "kernelpar: futex calls, speedup from 1 to 2 vCPUs (median ÷ median)", "kernel_futex@1cpu", "kernel_futex@2cpu", 39, true, false},
 }
 
 // derive adds the derived rows whose two sources are in figs, in table

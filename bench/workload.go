@@ -108,7 +108,7 @@ func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 //
 // The slow ones run in fewer rounds than N (Runs) so that the default run
 // (N = 20) stays under 15 minutes on 2 TCG cores: hello at 4 vCPUs,
-// parallel at 1 and 2 vCPUs, files, volume and httpd run in every other
+// parallel and kernelpar at 1 and 2 vCPUs, files, volume and httpd run in every other
 // round (10 of 20).
 func defaultWorkloads(quick bool) []Workload {
 	httpd := httpdWorkload{requests: 200, conns: 8, load: 3 * time.Second, share: 0.5}
@@ -118,6 +118,10 @@ func defaultWorkloads(quick bool) []Workload {
 	par := func(cpus int) Workload {
 		return baseWorkload{name: "parallel", suffix: fmt.Sprintf("@%dcpu", cpus), cpus: cpus, share: 0.5,
 			args: []string{"-blocks", "64", "-kib", "64", "-rounds", "4", "-cpus", strconv.Itoa(cpus)}, timeout: 90 * time.Second}
+	}
+	kpar := func(cpus int) Workload {
+		return baseWorkload{name: "kernelpar", suffix: fmt.Sprintf("@%dcpu", cpus), cpus: cpus, share: 0.5,
+			args: []string{"-fault-mib", "64", "-futex-calls", "100000", "-cpus", strconv.Itoa(cpus)}, timeout: 90 * time.Second}
 	}
 	// The same sizes in quick mode: a volume run takes a few seconds on
 	// either side, so the smoke test runs the real thing once.
@@ -129,6 +133,8 @@ func defaultWorkloads(quick bool) []Workload {
 		baseWorkload{name: "gc", args: []string{"-total", "256"}, timeout: 60 * time.Second, minMem: true},
 		par(1),
 		par(2),
+		kpar(1),
+		kpar(2),
 		baseWorkload{name: "files", args: []string{"-dir", "/tmp", "-mib", "32", "-syncops", "4096"}, share: 0.5, timeout: 60 * time.Second},
 		vol,
 		httpd,

@@ -7,28 +7,33 @@ package kernel
 //
 // The locks, outermost first (a CPU holding one may take only those below it):
 //
-//	kernelLock      the rest of the kernel: files, sockets, pipes, epoll, signals, memory
-//	                maps, devices. Taken on entry by every syscall not in noKernelLock,
-//	                by application faults and by device interrupts; released on the way
-//	                out and around every context switch (a sleeper gives it up).
+//	kernelLock      the rest of the kernel: files, sockets, pipes, epoll, signals, devices,
+//	                and the file mappings. Taken on entry by every syscall not in
+//	                noKernelLock, by exceptions that become signals and by device
+//	                interrupts; released on the way out and around every context switch
+//	                (a sleeper gives it up).
 //	  futex bucket  futexLocks[b]: that bucket's waiters (kernel/futex); two for a
 //	                requeue, the lower index first. Futex calls never take kernelLock.
 //	    schedLock   run queues, thread states and wake-ups, each CPU's Current and Halted,
 //	                deadlines, liveThreads; see sched.go.
-//	  frame cache   kernel/mm Frames: the lock holder's CPU cache, then the pool; used
-//	                only under kernelLock today.
+//	  spaceLock     the address space: regions, page table, needShootdown (mem.go). Page
+//	                faults take it alone; mmap and friends inside kernelLock.
+//	    frame cache kernel/mm Frames' own leaf locks (kernel/spin): a CPU's cache, then
+//	    frame pool  the pool. Any CPU may allocate at any time.
+//
+// spaceLock and the futex and scheduler locks are never held together.
 //
 // What runs without the kernel lock: futex, sched_yield, the sleeps, the clocks, getpid
-// and gettid, sched_getaffinity, the timer interrupt, the wake-up and shootdown IPIs, and
-// the idle loop. So the Go runtime's scheduling traffic (futex sleeps and wakes between
-// Ms, osyield, usleep) runs on every CPU at once; file and network calls still queue for
-// the kernel lock.
+// and gettid, sched_getaffinity, page faults, the timer interrupt, the wake-up and
+// shootdown IPIs, and the idle loop. So the Go runtime's own traffic (futex sleeps and
+// wakes between Ms, osyield, usleep, heap growth) runs on every CPU at once; file and
+// network calls still queue for the kernel lock.
 //
 // A CPU waiting for a lock keeps interrupts off and answers TLB shootdown requests itself
 // (spinLock polls its FlushTLB flag): the shootdown's sender may hold the lock it waits
 // for. Interrupt handlers therefore never take a lock in kernel context: kernelTrap records
-// timer and device vectors in PendingIRQs, handled when the CPU next leaves the kernel or
-// wakes from HLT.
+// timer and device vectors in PendingIRQs, which the idle loop handles after HLT (the only
+// place kernel code runs with interrupts on; the boot path's device wait is the other).
 //
 // Application memory touched under a spinlock (the futex word) is read with faults turned
 // into a failure (loadUserU32), never with a demand fault: that takes spaceLock, which a
@@ -128,7 +133,7 @@ func touchUser(addr uintptr) bool {
 
 // Frame caches are per CPU number, which kernel/mm reads from the per-CPU block.
 const (
-	_ = -uint(mm.MaxCPUs - maxCPUs) // compile-time checks: maxCPUs <= mm.MaxCPUs, and
+	_ = -uint(mm.MaxCPUs - maxCPUs)                          // compile-time checks: maxCPUs <= mm.MaxCPUs, and
 	_ = -uint(unsafe.Offsetof(percpu{}.ID) - mm.CPUIDOffset) // mm.CPUIDOffset is where
 	_ = -uint(mm.CPUIDOffset - unsafe.Offsetof(percpu{}.ID)) // percpu keeps the CPU number
 )

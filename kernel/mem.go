@@ -10,9 +10,9 @@ import (
 )
 
 var (
-	frames mm.Frames         // safe on every CPU: its own leaf locks (kernel/mm)
-	space  mm.AddressSpace   // under spaceLock; Regions may also be read under the kernel lock
-	ramTop uint64            // end of the highest RAM range: [0, ramTop) is identity mapped
+	frames mm.Frames       // safe on every CPU: its own leaf locks (kernel/mm)
+	space  mm.AddressSpace // under spaceLock; Regions may also be read under the kernel lock
+	ramTop uint64          // end of the highest RAM range: [0, ramTop) is identity mapped
 )
 
 // spaceLock guards space and needShootdown. Page faults take it alone, so they run on

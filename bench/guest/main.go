@@ -44,12 +44,13 @@ type workload struct {
 }
 
 var workloads = map[string]workload{
-	"hello":    {run: hello},
-	"syscalls": {run: syscalls},
-	"gc":       {run: gcChurn},
-	"parallel": {run: parallel},
-	"files":    {run: files, tmp: true},
-	"volume":   {run: volume, vol: true},
+	"hello":     {run: hello},
+	"syscalls":  {run: syscalls},
+	"gc":        {run: gcChurn},
+	"parallel":  {run: parallel},
+	"kernelpar": {run: kernelpar},
+	"files":     {run: files, tmp: true},
+	"volume":    {run: volume, vol: true},
 }
 
 var side = "unigo"
