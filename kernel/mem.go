@@ -62,11 +62,21 @@ func fault(addr uint64, write bool) int {
 	if write {
 		access = mm.Write
 	}
+	// The frame is taken and cleared before the lock, so that faults on several CPUs clear
+	// their pages at once; one that finds the page present (another CPU's fault, or a
+	// stale TLB entry) gives it back.
+	frame, ok := frames.AllocZeroed(mm.Identity{})
+	if !ok {
+		frame = 0 // HandleFaultWith tries again under the lock and reports OOM
+	}
 	lockSpace()
 	pending := needShootdown
-	r := mm.HandleFault(&space, env(), addr, access)
+	r, used := mm.HandleFaultWith(&space, env(), addr, access, frame)
 	needShootdown = pending // a fault only adds a mapping, or drops a stale local entry
 	unlockSpace()
+	if frame != 0 && !used {
+		frames.Free(frame, mm.Identity{})
+	}
 	switch r {
 	case mm.Mapped:
 		return faultMapped

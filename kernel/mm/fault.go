@@ -34,11 +34,20 @@ const (
 // already present and allows the access, the fault came from a stale TLB entry: it
 // flushes addr and returns Mapped.
 func HandleFault(as *AddressSpace, env Env, addr uint64, access Access) FaultResult {
-	r, present := ensurePage(as, env, addr, access)
+	r, _ := HandleFaultWith(as, env, addr, access, 0)
+	return r
+}
+
+// HandleFaultWith is HandleFault with a zeroed frame the caller allocated beforehand
+// (frame, 0 for none): the kernel allocates and clears it before it takes its
+// address-space lock, so that faults on several CPUs clear their pages at once. used
+// reports whether the new page took it; if not, the caller frees it.
+func HandleFaultWith(as *AddressSpace, env Env, addr uint64, access Access, frame uint64) (r FaultResult, used bool) {
+	r, present, used := ensurePage(as, env, addr, access, frame)
 	if r == Mapped && present {
 		env.TLB.Flush(addr &^ pageMask)
 	}
-	return r
+	return r, used
 }
 
 // Populate makes every page of [addr, addr+length) present for access, so that kernel
@@ -54,7 +63,7 @@ func Populate(as *AddressSpace, env Env, addr, length uint64, access Access) Fau
 	// The loop cannot wrap: pages at the top of the address space are outside every
 	// region, so ensurePage stops there with NotMapped.
 	for page := addr &^ pageMask; page < end; page += PageSize {
-		if r, _ := ensurePage(as, env, page, access); r != Mapped {
+		if r, _, _ := ensurePage(as, env, page, access, 0); r != Mapped {
 			return r
 		}
 	}
@@ -120,15 +129,16 @@ func DiscardPages(as *AddressSpace, env Env, addr, length uint64) {
 }
 
 // ensurePage does HandleFault's work for the page holding addr, without the TLB flush.
-// present reports that the page was already mapped.
-func ensurePage(as *AddressSpace, env Env, addr uint64, access Access) (r FaultResult, present bool) {
+// present reports that the page was already mapped. A missing page gets frame if it is
+// not 0 (used reports it did), else a zeroed frame from env.Frames.
+func ensurePage(as *AddressSpace, env Env, addr uint64, access Access, frame uint64) (r FaultResult, present, used bool) {
 	i, ok := as.Regions.Find(addr)
 	if !ok {
-		return NotMapped, false
+		return NotMapped, false, false
 	}
 	reg := as.Regions.At(i)
 	if !allows(reg.Prot, access) {
-		return AccessError, false
+		return AccessError, false, false
 	}
 	page := addr &^ pageMask
 	flags := as.leafFlags(reg.Prot)
@@ -136,18 +146,22 @@ func ensurePage(as *AddressSpace, env Env, addr uint64, access Access) (r FaultR
 		if e.Flags()&(Present|Writable|NoExec|NoAccess) != flags {
 			panic("mm: HandleFault: page flags disagree with the region")
 		}
-		return Mapped, true
+		return Mapped, true, false
 	}
-	pa, ok := env.Frames.AllocZeroed(env.Mem)
-	if !ok {
-		return OOM, false
+	pa := frame
+	if pa == 0 {
+		if pa, ok = env.Frames.AllocZeroed(env.Mem); !ok {
+			return OOM, false, false
+		}
 	}
 	// A not-present entry is never cached by the TLB, so no flush is needed here.
 	if !as.PT.Map(page, pa, flags, env.Frames, env.Mem) {
-		env.Frames.Free(pa, env.Mem)
-		return OOM, false
+		if frame == 0 {
+			env.Frames.Free(pa, env.Mem)
+		}
+		return OOM, false, false
 	}
-	return Mapped, false
+	return Mapped, false, frame != 0
 }
 
 // allows reports whether a region with prot permits access. On x86 any of read, write or

@@ -336,3 +336,31 @@ func TestDiscardPagesOutsideWindowPanics(t *testing.T) {
 	m := newMachine(t, 4*MiB)
 	mustPanic(t, "outside the mmap window", func() { DiscardPages(m.as, m.env(), 2*MiB, PageSize) })
 }
+
+// A frame the caller cleared before taking its lock becomes the page on a first touch, and
+// is left to the caller when the page is already there (another CPU's fault won) or the
+// access is refused.
+func TestHandleFaultWithUsesTheCallersFrameOnlyForANewPage(t *testing.T) {
+	m := newMachine(t, 4*MiB)
+	a := m.mmap(t, 2*PageSize, ProtRead|ProtWrite)
+	m.write(t, a+PageSize, 1) // the neighbour builds the page tables
+	frame, _ := m.f.AllocZeroed(m.ram)
+	free := m.f.FreePages()
+	if r, used := HandleFaultWith(m.as, m.env(), a, Write, frame); r != Mapped || !used {
+		t.Fatalf("first touch = %d, used %v; want Mapped, true", r, used)
+	}
+	if pa, ok := m.as.PT.Translate(a, m.ram); !ok || pa != frame {
+		t.Fatalf("page maps %#x (%v), want the caller's frame %#x", pa, ok, frame)
+	}
+	if m.f.FreePages() != free {
+		t.Fatalf("FreePages went from %d to %d: the fault allocated besides the given frame", free, m.f.FreePages())
+	}
+	spare, _ := m.f.AllocZeroed(m.ram)
+	if r, used := HandleFaultWith(m.as, m.env(), a+8, Write, spare); r != Mapped || used {
+		t.Fatalf("fault on a present page = %d, used %v; want Mapped, false", r, used)
+	}
+	if r, used := HandleFaultWith(m.as, m.env(), a+2*PageSize, Write, spare); r != NotMapped || used {
+		t.Fatalf("fault outside every region = %d, used %v; want NotMapped, false", r, used)
+	}
+	m.f.Free(spare, m.ram)
+}
