@@ -4,15 +4,25 @@ import (
 	"github.com/unigo-os/unigo/kernel/abi/linux"
 	"github.com/unigo-os/unigo/kernel/dev"
 	"github.com/unigo-os/unigo/kernel/futex"
+	"github.com/unigo-os/unigo/kernel/spin"
 )
 
 // futexQ holds every futex waiter, hashed by address (kernel/futex). A thread is on it
 // from futexWait until a wake takes it off or, woken for another reason (a timeout, a
 // signal), it takes itself off. Each bucket is guarded by its lock in futexLocks; futex
 // calls never take the kernel lock.
+//
+// futexWaiters[b] counts the threads in futexWait whose key is in bucket b, from before
+// they read the futex word until they leave (changed atomically; a requeue moves counts
+// with the waiters). A wake that finds its bucket's count 0 returns without the lock, as
+// Linux's does: the Go runtime wakes far more often than anyone sleeps. That is safe by
+// the usual pairing: the waiter's increment is a full barrier before its read of the
+// word, and the waker's fence comes after the application changed the word, so either
+// the waker sees the count or the waiter sees the new value and does not sleep.
 var (
-	futexQ     futex.Table
-	futexLocks [futex.Buckets]spinlock
+	futexQ       futex.Table
+	futexLocks   [futex.Buckets]spinlock
+	futexWaiters [futex.Buckets]uint64
 )
 
 // Thread slots are futex waiter indices.
@@ -67,7 +77,9 @@ func sysFutex(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 // between them is lost.
 func futexWait(t *thread, addr uintptr, val, bits uint32, deadline int64) linux.Errno {
 	w := int(threadIndex(t))
-	b := &futexLocks[futex.Bucket(addr)]
+	hb := futex.Bucket(addr)
+	b := &futexLocks[hb]
+	spin.Add64(&futexWaiters[hb], 1) // before the word is read: see futexWaiters
 	var v uint32
 	for {
 		b.lock()
@@ -77,11 +89,13 @@ func futexWait(t *thread, addr uintptr, val, bits uint32, deadline int64) linux.
 		}
 		b.unlock()
 		if !touchUser(addr) { // not present yet: fault it in without the spinlock
+			spin.Add64(&futexWaiters[hb], -1)
 			return linux.EFAULT
 		}
 	}
 	if v != val {
 		b.unlock()
+		spin.Add64(&futexWaiters[hb], -1)
 		return linux.EAGAIN
 	}
 	futexQ.Enqueue(w, addr, bits)
@@ -98,17 +112,19 @@ func futexWait(t *thread, addr uintptr, val, bits uint32, deadline int64) linux.
 	return 0
 }
 
-// futexUnqueue takes waiter w off its futex queue if it is still on one, and reports
-// whether it was. A requeue may have moved it to another bucket since it went to sleep:
-// the bucket is the one its key names while that bucket's lock is held. Once this
+// futexUnqueue takes waiter w off its futex queue if it is still on one, reports whether
+// it was, and uncounts it. A requeue may have moved it to another bucket since it went to
+// sleep: the bucket is the one its key names while that bucket's lock is held. Once this
 // returns, no wake of w is in progress (a waker holds the bucket's lock while it wakes).
 func futexUnqueue(w int) bool {
 	for {
 		key := futexQ.Key(w)
-		b := &futexLocks[futex.Bucket(key)]
+		hb := futex.Bucket(key)
+		b := &futexLocks[hb]
 		b.lock()
 		if futexQ.Key(w) == key {
 			queued := futexQ.Remove(w)
+			spin.Add64(&futexWaiters[hb], -1)
 			b.unlock()
 			return queued
 		}
@@ -118,7 +134,12 @@ func futexUnqueue(w int) bool {
 
 // futexWake wakes up to n waiters on addr whose bitset shares a bit with bits.
 func futexWake(addr uintptr, n int, bits uint32) int {
-	b := &futexLocks[futex.Bucket(addr)]
+	hb := futex.Bucket(addr)
+	spin.Fence() // the application's change of the word comes before the count's read
+	if spin.Load64(&futexWaiters[hb]) == 0 {
+		return 0
+	}
+	b := &futexLocks[hb]
 	b.lock()
 	woken := futexQ.Wake(addr, n, bits, futexWoken)
 	b.unlock()
@@ -163,7 +184,12 @@ func futexRequeue(op int, addr uintptr, tf *TrapFrame) (uintptr, linux.Errno) {
 	if op == linux.FUTEX_CMP_REQUEUE && v != uint32(tf.R9) {
 		err = linux.EAGAIN
 	} else {
-		r = uintptr(futexQ.Requeue(addr, to, nwake, nmove, futexWoken))
+		woken, moved := futexQ.Requeue(addr, to, nwake, nmove, futexWoken)
+		if from, into := futex.Bucket(addr), futex.Bucket(to); from != into && moved > 0 {
+			spin.Add64(&futexWaiters[from], -int64(moved)) // the counts follow the waiters
+			spin.Add64(&futexWaiters[into], int64(moved))
+		}
+		r = uintptr(woken + moved)
 	}
 	if b2 != b1 {
 		futexLocks[b2].unlock()

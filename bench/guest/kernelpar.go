@@ -3,11 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"syscall"
-	"time"
 	"unsafe"
 )
 
@@ -25,39 +21,12 @@ func kernelpar(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	procs := runtime.GOMAXPROCS(0)
-	if *cpus > 0 && (runtime.NumCPU() != *cpus || procs != *cpus) {
-		return fmt.Errorf("want %d CPUs, runtime.NumCPU() = %d, GOMAXPROCS = %d", *cpus, runtime.NumCPU(), procs)
+	procs, err := wantCPUs(*cpus)
+	if err != nil {
+		return err
 	}
 	page := syscall.Getpagesize()
-
-	// onThreads runs work on procs locked threads, taking units from a shared counter.
-	onThreads := func(units int, work func() error) (time.Duration, error) {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		errs := make(chan error, procs)
-		t := time.Now()
-		for p := 0; p < procs; p++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				runtime.LockOSThread()
-				defer runtime.UnlockOSThread()
-				for next.Add(1) <= int64(units) {
-					if err := work(); err != nil {
-						errs <- err
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		d := time.Since(t)
-		close(errs)
-		return d, <-errs
-	}
-
-	d, err := onThreads(*faultMiB, func() error {
+	d, err := spread(procs, *faultMiB, true, func(int) error {
 		b, err := syscall.Mmap(-1, 0, 1<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
 		if err != nil {
 			return err
@@ -79,7 +48,7 @@ func kernelpar(args []string) error {
 
 	var word uint32
 	const batch = 1000
-	d, err = onThreads(*futexCalls/batch, func() error {
+	d, err = spread(procs, *futexCalls/batch, true, func(int) error {
 		for i := 0; i < batch; i++ {
 			n, _, e := syscall.Syscall6(syscall.SYS_FUTEX, uintptr(unsafe.Pointer(&word)), 0x81 /* FUTEX_WAKE_PRIVATE */, 1, 0, 0, 0)
 			if e != 0 || n != 0 {

@@ -4,9 +4,6 @@ import (
 	"crypto/sha256"
 	"flag"
 	"fmt"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -25,9 +22,9 @@ func parallel(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	procs := runtime.GOMAXPROCS(0)
-	if *cpus > 0 && (runtime.NumCPU() != *cpus || procs != *cpus) {
-		return fmt.Errorf("want %d CPUs, runtime.NumCPU() = %d, GOMAXPROCS = %d", *cpus, runtime.NumCPU(), procs)
+	procs, err := wantCPUs(*cpus)
+	if err != nil {
+		return err
 	}
 	data := make([][]byte, *blocks)
 	for i := range data {
@@ -41,26 +38,14 @@ func parallel(args []string) error {
 	for i := range data { // reference, and warms up the code and the pages
 		want[i] = sha256.Sum256(data[i])
 	}
-	t := time.Now()
+	var d time.Duration
 	for r := 0; r < *rounds; r++ {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for p := 0; p < procs; p++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					i := int(next.Add(1) - 1)
-					if i >= len(data) {
-						return
-					}
-					sums[i] = sha256.Sum256(data[i])
-				}
-			}()
-		}
-		wg.Wait()
+		dr, _ := spread(procs, len(data), false, func(i int) error {
+			sums[i] = sha256.Sum256(data[i])
+			return nil
+		})
+		d += dr
 	}
-	d := time.Since(t)
 	for i := range sums {
 		if sums[i] != want[i] {
 			return fmt.Errorf("block %d: hash differs from the reference", i)

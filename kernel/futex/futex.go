@@ -129,10 +129,9 @@ func (t *Table) Wake(addr uintptr, n int, bits uint32, woken func(w int)) int {
 }
 
 // Requeue wakes up to nwake waiters on from (as Wake with MatchAny), then moves up to
-// nmove of the rest to the back of to's queue. It returns the number woken plus the
-// number moved, as Linux's futex_requeue does. Only the buckets of from and to are
-// touched.
-func (t *Table) Requeue(from, to uintptr, nwake, nmove int, woken func(w int)) int {
+// nmove of the rest to the back of to's queue. It returns the numbers woken and moved
+// (Linux's futex_requeue returns their sum). Only the buckets of from and to are touched.
+func (t *Table) Requeue(from, to uintptr, nwake, nmove int, woken func(w int)) (nwoken, nmoved int) {
 	count := t.Wake(from, nwake, MatchAny, woken)
 	moved := 0
 	for w := int(t.head[bucket(from)]); w != none && moved < nmove; {
@@ -147,5 +146,5 @@ func (t *Table) Requeue(from, to uintptr, nwake, nmove int, woken func(w int)) i
 		}
 		w = nx
 	}
-	return count + moved
+	return count, moved
 }

@@ -116,8 +116,8 @@ func TestRequeueWakesSomeAndMovesTheRestInOrder(t *testing.T) {
 	}
 	q.Enqueue(6, 0x2000, MatchAny)
 	var got []int
-	if n := q.Requeue(0x1000, 0x2000, 1, 3, collect(&got)); n != 4 || !slices.Equal(got, []int{1}) {
-		t.Fatalf("Requeue = %d, woke %v; want 4, [1]", n, got)
+	if n, m := q.Requeue(0x1000, 0x2000, 1, 3, collect(&got)); n != 1 || m != 3 || !slices.Equal(got, []int{1}) {
+		t.Fatalf("Requeue = %d woken, %d moved, woke %v; want 1, 3, [1]", n, m, got)
 	}
 	got = nil
 	q.Wake(0x2000, 10, MatchAny, collect(&got))
@@ -137,11 +137,11 @@ func TestRequeueWithinOneBucketTerminates(t *testing.T) {
 	for w := 1; w <= 3; w++ {
 		q.Enqueue(w, a[0], MatchAny)
 	}
-	if n := q.Requeue(a[0], a[1], 0, 10, func(int) {}); n != 3 {
-		t.Fatalf("Requeue = %d, want 3", n)
+	if n, m := q.Requeue(a[0], a[1], 0, 10, func(int) {}); n != 0 || m != 3 {
+		t.Fatalf("Requeue = %d woken, %d moved; want 0, 3", n, m)
 	}
-	if n := q.Requeue(a[1], a[1], 0, 10, func(int) {}); n != 3 {
-		t.Fatalf("Requeue onto the same address = %d, want 3", n)
+	if n, m := q.Requeue(a[1], a[1], 0, 10, func(int) {}); n != 0 || m != 3 {
+		t.Fatalf("Requeue onto the same address = %d woken, %d moved; want 0, 3", n, m)
 	}
 	for w := 1; w <= 3; w++ {
 		if addr, ok := q.Queued(w); !ok || addr != a[1] {

@@ -1,6 +1,6 @@
 // Package spin has the lock word and the atomic operations that kernel packages below the
 // kernel proper (kernel/mm) share between CPUs. They are plain instructions (XCHG, LOCK
-// XADD, LOCK XOR), so the package runs, and is tested, on the host as well.
+// XADD, LOCK XOR, MFENCE), so the package runs, and is tested, on the host as well.
 //
 // A Lock here is a leaf: its holder never waits for anything while holding it, so a CPU
 // that spins on it with interrupts off is never the one a holder waits for. The kernel's
@@ -22,5 +22,12 @@ func unlock(w *uint32)
 // Xor64 flips the bits of *p that are set in v, atomically.
 func Xor64(p *uint64, v uint64)
 
-// Add64 adds d to *p atomically and returns the new value.
+// Add64 adds d to *p atomically and returns the new value. It is a full barrier.
 func Add64(p *uint64, d int64) uint64
+
+// Load64 reads *p (a plain load: x86 loads are atomic and ordered with other loads).
+func Load64(p *uint64) uint64
+
+// Fence orders every earlier load and store before every later one (MFENCE): x86 may
+// otherwise let a later load pass an earlier store.
+func Fence()

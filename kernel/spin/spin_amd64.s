@@ -40,3 +40,15 @@ TEXT ·Add64(SB), NOSPLIT, $0-24
 	ADDQ CX, AX
 	MOVQ AX, ret+16(FP)
 	RET
+
+// func Load64(p *uint64) uint64
+TEXT ·Load64(SB), NOSPLIT, $0-16
+	MOVQ p+0(FP), BX
+	MOVQ 0(BX), AX                       // in assembly, so the compiler cannot keep it in a register
+	MOVQ AX, ret+8(FP)
+	RET
+
+// func Fence()
+TEXT ·Fence(SB), NOSPLIT, $0-0
+	MFENCE
+	RET
