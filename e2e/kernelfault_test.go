@@ -20,3 +20,19 @@ func TestKernelFaultIsReported(t *testing.T) {
 	// isa-debug-exit: QEMU exits with ((125<<1)|1) & 0xff.
 	wantExit(t, r, (125<<1|1)&0xff)
 }
+
+// TestLockOrderViolationStopsTheMachine boots with the kernel option that takes the
+// scheduler lock and then the kernel lock (against the documented order): the order check
+// in every lock acquisition must stop the machine with a kernel-bug report and exit 125,
+// not let it run on towards a deadlock.
+func TestLockOrderViolationStopsTheMachine(t *testing.T) {
+	requireQEMU(t)
+	img := helloImage(t)
+	r := command(t, opts{}, qemuPath,
+		"-M", "microvm,acpi=off", "-kernel", img, "-nodefaults", "-display", "none", "-serial", "stdio",
+		"-no-reboot", "-device", "isa-debug-exit,iobase=0x501,iosize=2", "-accel", "tcg",
+		"-append", "unigo.selftest=lock-order -- arg=hello")
+	wantContains(t, r, "unigo: kernel bug: lock: lock order violated")
+	wantContains(t, r, exitMarker("125"))
+	wantExit(t, r, (125<<1|1)&0xff)
+}

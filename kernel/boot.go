@@ -41,6 +41,7 @@ func kmain(startInfo uintptr) {
 	c := initPerCPU(0, bootStackLo(), bootStackLo()+bootStackSize)
 	amd64.Wrmsr(amd64.MSR_GS_BASE, uint64(c.Self))
 	mm.UseGSForCPU() // the frame allocator may read the CPU number from GS from now on
+	initLockRanks()
 	lockKernel()
 	setupCPU(0)
 	setupFPU()
@@ -69,6 +70,8 @@ func kmain(startInfo uintptr) {
 	startProgram()
 	if v, ok := cmdlineOption("unigo.selftest"); ok && v == "kernel-fault" {
 		selftestKernelFault()
+	} else if ok && v == "lock-order" {
+		selftestLockOrder()
 	}
 	if statsOn {
 		klog.Str("unigo: stats: kernel ready after ")
@@ -352,6 +355,16 @@ func unhex(c byte) byte {
 func selftestKernelFault() {
 	klog.Str("unigo: selftest: faulting in the kernel on purpose\n")
 	klog.Hex(readU64(8))
+}
+
+// selftestLockOrder takes the scheduler lock and then the kernel lock, against the lock
+// order, so that tests can check that the order check stops the machine (kernel option
+// unigo.selftest=lock-order). The caller holds the kernel lock: let go of it first.
+func selftestLockOrder() {
+	klog.Str("unigo: selftest: taking the kernel lock under the scheduler lock on purpose\n")
+	unlockKernel()
+	schedLock.lock()
+	lockKernel()
 }
 
 // atoi parses a small decimal number; -1 if s is not one.

@@ -45,16 +45,39 @@ import (
 	"github.com/unigo-os/unigo/kernel/mm"
 )
 
-// spinlock is a lock word (0 free, 1 held) and its holder's CPU ID + 1.
+// spinlock is a lock word (0 free, 1 held), its holder's CPU ID + 1, and its rank in the
+// lock order.
 type spinlock struct {
 	word  uint32
 	owner uint32
+	rank  uint8
 }
 
-var (
-	kernelLock spinlock
-	schedLock  spinlock
+// Ranks: a CPU may take a lock only if every lock it holds ranks lower (futex buckets:
+// or the same, for a requeue's second bucket, which futexRequeue takes in index order).
+// lock checks it, so an inversion stops the machine (bug) the first time any test runs
+// the path, instead of deadlocking once in a while.
+const (
+	rankNone   = iota // a lock whose rank was never set: a bug to take
+	rankKernel        // kernelLock
+	rankSpace         // spaceLock
+	rankFutex         // futexLocks[*]
+	rankSched         // schedLock
+	numRanks
 )
+
+var (
+	kernelLock = spinlock{rank: rankKernel}
+	schedLock  = spinlock{rank: rankSched}
+)
+
+// initLockRanks gives the locks that live in arrays their rank (kmain, before any is
+// taken).
+func initLockRanks() {
+	for i := range futexLocks {
+		futexLocks[i].rank = rankFutex
+	}
+}
 
 // spinLock takes the word at l, answering shootdown requests while it waits (see above).
 // Interrupts stay as they are (off, in kernel code).
@@ -63,12 +86,22 @@ func spinLock(l *uint32)
 // spinUnlock releases the word at l (a plain store: x86 keeps stores in order).
 func spinUnlock(l *uint32)
 
-// lock takes l; the running CPU counts the spinlocks it holds.
+// lock takes l, after checking the lock order; the running CPU counts the spinlocks it
+// holds, by rank.
 func (l *spinlock) lock() {
-	spinLock(&l.word)
 	c := thisCPU()
+	if l.rank == rankNone || l.rank >= numRanks {
+		bug("lock: a lock without a rank")
+	}
+	for r := l.rank; r < numRanks; r++ {
+		if c.Held[r] != 0 && (r > l.rank || r != rankFutex) {
+			bug("lock: lock order violated (see kernel/lock.go)")
+		}
+	}
+	spinLock(&l.word)
 	l.owner = uint32(c.ID) + 1
 	c.Locks++
+	c.Held[l.rank]++
 }
 
 // unlock releases l, which the running CPU holds.
@@ -79,6 +112,7 @@ func (l *spinlock) unlock() {
 	}
 	l.owner = 0
 	c.Locks--
+	c.Held[l.rank]--
 	spinUnlock(&l.word)
 }
 
@@ -88,9 +122,6 @@ func (l *spinlock) held() bool { return l.owner == uint32(thisCPU().ID)+1 }
 // lockKernel takes the kernel lock on the running CPU and catches up with a shootdown
 // asked for while it waited.
 func lockKernel() {
-	if schedLock.held() {
-		bug("lockKernel: the scheduler lock is held (lock order)")
-	}
 	kernelLock.lock()
 	c := thisCPU()
 	if c.FlushTLB != 0 {

@@ -20,7 +20,7 @@ var (
 // inside the kernel lock. Regions therefore change only under both, and kernel-lock
 // holders may read them without it; the page table changes under spaceLock alone
 // (faults add entries), so it is read under spaceLock.
-var spaceLock spinlock
+var spaceLock = spinlock{rank: rankSpace}
 
 // lockSpace takes spaceLock.
 func lockSpace() { spaceLock.lock() }

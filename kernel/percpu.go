@@ -30,9 +30,10 @@ type percpu struct {
 	TimerArmed int64  // deadline the LAPIC timer is set for, 0 = none
 	ArmedGen   uint64 // schedGen when armTimer last looked
 
-	Locks      uint32  // spinlocks this CPU holds (lock.go); 0 whenever it switches threads
-	FaultFixup uintptr // where a fault in loadUserU32 continues; 0 = none armed
-	IdleOnCPU  uint32  // swtch's "switched out" flag for the idle loop (nobody waits on it)
+	Locks      uint32          // spinlocks this CPU holds (lock.go); 0 whenever it switches threads
+	Held       [numRanks]uint8 // of those, how many of each rank (the lock-order check)
+	FaultFixup uintptr         // where a fault in loadUserU32 continues; 0 = none armed
+	IdleOnCPU  uint32          // swtch's "switched out" flag for the idle loop (nobody waits on it)
 
 	PendingIRQs [4]uint64 // timer and device vectors taken in kernel context, not yet handled
 
