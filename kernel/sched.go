@@ -190,6 +190,9 @@ func switchTo(next uintptr) {
 		// CPU's swtch has written its SavedSP and left its stack.
 		n := &threads[next]
 		for loadU32(&n.OnCPU) != 0 {
+			if c.FlushTLB != 0 {
+				flushTLBAck(c) // like spinLock: a shootdown may be waiting on this CPU
+			}
 			amd64.Pause()
 		}
 		n.OnCPU = 1

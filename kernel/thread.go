@@ -199,10 +199,12 @@ func sysClone(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	}
 	c.SigMask = t.SigMask
 	c.Affinity = t.Affinity
-	startThread(i)
 	if flags&linux.CLONE_PARENT_SETTID != 0 && tf.RDX != 0 {
+		// Before the child can run (on another CPU at once), as Linux does. A bad pointer
+		// ends the call with EFAULT and leaves the slot claimed but dead: reusable.
 		*(*int32)(unsafe.Pointer(uintptr(tf.RDX))) = c.TID
 	}
+	startThread(i)
 	return uintptr(c.TID), 0
 }
 
