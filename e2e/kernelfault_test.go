@@ -6,12 +6,7 @@ import "testing"
 // touch page 0, and checks the report: vector, error code, CR2, registers, a stack, and the
 // kernel-fault exit code (125) carried by the exit marker.
 func TestKernelFaultIsReported(t *testing.T) {
-	requireQEMU(t)
-	img := helloImage(t)
-	r := command(t, opts{}, qemuPath,
-		"-M", "microvm,acpi=off", "-kernel", img, "-nodefaults", "-display", "none", "-serial", "stdio",
-		"-no-reboot", "-device", "isa-debug-exit,iobase=0x501,iosize=2", "-accel", "tcg",
-		"-append", "unigo.selftest=kernel-fault -- arg=hello")
+	r := bootSelftest(t, "kernel-fault")
 	wantContains(t, r, "unigo: kernel fault: page fault")
 	wantMatch(t, r, `^  vector 14 error 0x0 cr2 0x8$`)
 	wantMatch(t, r, `^  rip 0x[0-9a-f]+  rsp 0x[0-9a-f]+  rbp 0x[0-9a-f]+  rflags 0x[0-9a-f]+$`)
@@ -26,13 +21,20 @@ func TestKernelFaultIsReported(t *testing.T) {
 // in every lock acquisition must stop the machine with a kernel-bug report and exit 125,
 // not let it run on towards a deadlock.
 func TestLockOrderViolationStopsTheMachine(t *testing.T) {
-	requireQEMU(t)
-	img := helloImage(t)
-	r := command(t, opts{}, qemuPath,
-		"-M", "microvm,acpi=off", "-kernel", img, "-nodefaults", "-display", "none", "-serial", "stdio",
-		"-no-reboot", "-device", "isa-debug-exit,iobase=0x501,iosize=2", "-accel", "tcg",
-		"-append", "unigo.selftest=lock-order -- arg=hello")
+	r := bootSelftest(t, "lock-order")
 	wantContains(t, r, "unigo: kernel bug: lock: lock order violated")
 	wantContains(t, r, exitMarker("125"))
 	wantExit(t, r, (125<<1|1)&0xff)
+}
+
+// bootSelftest boots the hello image straight in QEMU with the kernel option
+// unigo.selftest=name.
+func bootSelftest(t *testing.T, name string) *result {
+	t.Helper()
+	requireQEMU(t)
+	img := helloImage(t)
+	return command(t, opts{}, qemuPath,
+		"-M", "microvm,acpi=off", "-kernel", img, "-nodefaults", "-display", "none", "-serial", "stdio",
+		"-no-reboot", "-device", "isa-debug-exit,iobase=0x501,iosize=2", "-accel", "tcg",
+		"-append", "unigo.selftest="+name+" -- arg=hello")
 }

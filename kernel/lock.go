@@ -30,8 +30,7 @@ package kernel
 // network calls still queue for the kernel lock.
 //
 // A CPU waiting for a lock keeps interrupts off and answers TLB shootdown requests itself
-// (spinLock polls its FlushTLB flag): the shootdown's sender may hold the lock it waits
-// for. Interrupt handlers therefore never take a lock in kernel context: kernelTrap records
+// (lock polls its FlushTLB flag): the shootdown's sender may hold the lock it waits for. Interrupt handlers therefore never take a lock in kernel context: kernelTrap records
 // timer and device vectors in PendingIRQs, which the idle loop handles after HLT (the only
 // place kernel code runs with interrupts on; the boot path's device wait is the other).
 //
@@ -42,13 +41,15 @@ package kernel
 import (
 	"unsafe"
 
+	"github.com/unigo-os/unigo/kernel/arch/amd64"
 	"github.com/unigo-os/unigo/kernel/mm"
+	"github.com/unigo-os/unigo/kernel/spin"
 )
 
-// spinlock is a lock word (0 free, 1 held), its holder's CPU ID + 1, and its rank in the
-// lock order.
+// spinlock is a lock word (kernel/spin), its holder's CPU ID + 1, and its rank in the lock
+// order.
 type spinlock struct {
-	word  uint32
+	word  spin.Lock
 	owner uint32
 	rank  uint8
 }
@@ -79,13 +80,6 @@ func initLockRanks() {
 	}
 }
 
-// spinLock takes the word at l, answering shootdown requests while it waits (see above).
-// Interrupts stay as they are (off, in kernel code).
-func spinLock(l *uint32)
-
-// spinUnlock releases the word at l (a plain store: x86 keeps stores in order).
-func spinUnlock(l *uint32)
-
 // lock takes l, after checking the lock order; the running CPU counts the spinlocks it
 // holds, by rank.
 func (l *spinlock) lock() {
@@ -98,7 +92,16 @@ func (l *spinlock) lock() {
 			bug("lock: lock order violated (see kernel/lock.go)")
 		}
 	}
-	spinLock(&l.word)
+	// Unlike spin.Lock, answer shootdown requests while waiting (see above). Interrupts
+	// stay off.
+	for !l.word.TryLock() {
+		for l.word.Locked() {
+			if c.FlushTLB != 0 {
+				flushTLBAck(c)
+			}
+			amd64.Pause()
+		}
+	}
 	l.owner = uint32(c.ID) + 1
 	c.Locks++
 	c.Held[l.rank]++
@@ -113,7 +116,7 @@ func (l *spinlock) unlock() {
 	l.owner = 0
 	c.Locks--
 	c.Held[l.rank]--
-	spinUnlock(&l.word)
+	l.word.Unlock()
 }
 
 // held reports whether the running CPU holds l.

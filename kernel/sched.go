@@ -191,7 +191,7 @@ func switchTo(next uintptr) {
 		n := &threads[next]
 		for loadU32(&n.OnCPU) != 0 {
 			if c.FlushTLB != 0 {
-				flushTLBAck(c) // like spinLock: a shootdown may be waiting on this CPU
+				flushTLBAck(c) // as lock does: a shootdown may be waiting on this CPU
 			}
 			amd64.Pause()
 		}

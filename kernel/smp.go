@@ -25,7 +25,7 @@ func flushTLBAck(c *percpu) {
 // shootdown makes every other CPU drop its cached translations, and waits until they have:
 // a frame freed by munmap must not stay reachable through a stale TLB entry. The caller holds
 // spaceLock; the other CPUs answer from interrupt handlers, or from their spin loops if
-// they wait for a lock (spinLock), and need no lock to do it.
+// they wait for a lock (spinlock.lock), and need no lock to do it.
 func shootdown() {
 	if !needShootdown {
 		return

@@ -11,13 +11,28 @@ package spin
 type Lock struct{ word uint32 }
 
 // Lock takes l, spinning until it is free.
-func (l *Lock) Lock() { lock(&l.word) }
+func (l *Lock) Lock() {
+	for !l.TryLock() {
+		for l.Locked() {
+			pause()
+		}
+	}
+}
+
+// TryLock takes l if it is free and reports whether it did.
+func (l *Lock) TryLock() bool { return xchg(&l.word, 1) == 0 }
+
+// Locked reports whether l is held (a hint: it may change at once). Spinning on it rather
+// than on TryLock keeps the cache line shared until the holder lets go.
+func (l *Lock) Locked() bool { return load32(&l.word) != 0 }
 
 // Unlock releases l.
-func (l *Lock) Unlock() { unlock(&l.word) }
+func (l *Lock) Unlock() { store32(&l.word, 0) }
 
-func lock(w *uint32)
-func unlock(w *uint32)
+func xchg(w *uint32, v uint32) uint32
+func load32(w *uint32) uint32
+func store32(w *uint32, v uint32)
+func pause()
 
 // Xor64 flips the bits of *p that are set in v, atomically.
 func Xor64(p *uint64, v uint64)

@@ -1,25 +1,30 @@
 #include "textflag.h"
 
-// func lock(w *uint32)
-TEXT ·lock(SB), NOSPLIT, $0-8
+// func xchg(w *uint32, v uint32) uint32
+TEXT ·xchg(SB), NOSPLIT, $0-20
 	MOVQ w+0(FP), BX
-retry:
-	MOVL $1, AX
-	XCHGL AX, 0(BX)                      // atomic: AX = old value, word = 1
-	TESTL AX, AX
-	JZ   done
-wait:
-	PAUSE
-	CMPL 0(BX), $0
-	JNE  wait                            // read-only spin until the word looks free
-	JMP  retry
-done:
+	MOVL v+8(FP), AX
+	XCHGL AX, 0(BX)                      // atomic (XCHG with memory always locks): AX = old
+	MOVL AX, ret+16(FP)
 	RET
 
-// func unlock(w *uint32)
-TEXT ·unlock(SB), NOSPLIT, $0-8
+// func load32(w *uint32) uint32
+TEXT ·load32(SB), NOSPLIT, $0-12
 	MOVQ w+0(FP), BX
-	MOVL $0, 0(BX)                       // x86 keeps stores in order: a plain store releases
+	MOVL 0(BX), AX                       // in assembly, so the compiler cannot keep it in a register
+	MOVL AX, ret+8(FP)
+	RET
+
+// func store32(w *uint32, v uint32)
+TEXT ·store32(SB), NOSPLIT, $0-12
+	MOVQ w+0(FP), BX
+	MOVL v+8(FP), AX
+	MOVL AX, 0(BX)                       // x86 keeps stores in order: a plain store releases
+	RET
+
+// func pause()
+TEXT ·pause(SB), NOSPLIT, $0-0
+	PAUSE                                // tell the CPU (and a hypervisor) that this is a spin loop
 	RET
 
 // func Xor64(p *uint64, v uint64)
