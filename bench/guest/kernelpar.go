@@ -17,11 +17,7 @@ func kernelpar(args []string) error {
 	fs := flag.NewFlagSet("kernelpar", flag.ContinueOnError)
 	faultMiB := fs.Int("fault-mib", 64, "MiB to demand-fault in, in 1 MiB mappings")
 	futexCalls := fs.Int("futex-calls", 100000, "FUTEX_WAKE calls in all")
-	cpus := fs.Int("cpus", 0, "expected runtime.NumCPU() (0: do not check)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	procs, err := wantCPUs(*cpus)
+	procs, err := parseCPUs(fs, args)
 	if err != nil {
 		return err
 	}

@@ -18,11 +18,7 @@ func parallel(args []string) error {
 	blocks := fs.Int("blocks", 64, "independent blocks per round")
 	kib := fs.Int("kib", 64, "block size in KiB")
 	rounds := fs.Int("rounds", 4, "rounds over all blocks")
-	cpus := fs.Int("cpus", 0, "expected runtime.NumCPU() (0: do not check)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	procs, err := wantCPUs(*cpus)
+	procs, err := parseCPUs(fs, args)
 	if err != nil {
 		return err
 	}

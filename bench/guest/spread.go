@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"runtime"
 	"sync"
@@ -8,12 +9,17 @@ import (
 	"time"
 )
 
-// wantCPUs checks, for cpus > 0, that the runtime sees that many CPUs (so a VM shape that
-// did not take effect fails instead of measuring the wrong thing), and returns GOMAXPROCS.
-func wantCPUs(cpus int) (int, error) {
+// parseCPUs adds the -cpus flag to a workload's flags and parses args. With -cpus N it
+// checks that the runtime sees N CPUs (so a VM shape that did not take effect fails instead
+// of measuring the wrong thing). It returns GOMAXPROCS.
+func parseCPUs(fs *flag.FlagSet, args []string) (int, error) {
+	cpus := fs.Int("cpus", 0, "expected runtime.NumCPU() (0: do not check)")
+	if err := fs.Parse(args); err != nil {
+		return 0, err
+	}
 	procs := runtime.GOMAXPROCS(0)
-	if cpus > 0 && (runtime.NumCPU() != cpus || procs != cpus) {
-		return 0, fmt.Errorf("want %d CPUs, runtime.NumCPU() = %d, GOMAXPROCS = %d", cpus, runtime.NumCPU(), procs)
+	if *cpus > 0 && (runtime.NumCPU() != *cpus || procs != *cpus) {
+		return 0, fmt.Errorf("want %d CPUs, runtime.NumCPU() = %d, GOMAXPROCS = %d", *cpus, runtime.NumCPU(), procs)
 	}
 	return procs, nil
 }
