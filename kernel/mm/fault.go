@@ -119,12 +119,13 @@ func DiscardPages(as *AddressSpace, env Env, addr, length uint64) {
 		env.Frames.Free(pa, env.Mem)
 	}
 	// Empty page tables go too. Another CPU may still hold pointers to them in its
-	// paging-structure caches, hence the second shootdown; until it completes a freed table
-	// only reads as "not present" (it was empty, and the free list writes one aligned
-	// address into it), and nothing can reuse it, since the caller holds the kernel lock.
-	if as.PT.Prune(start, end, env.Frames, env.Mem) > 0 {
-		env.TLB.Flush(start) // INVLPG also drops cached pointers to the freed tables
+	// paging-structure caches, hence the second shootdown before they are freed: until it
+	// completes an unlinked table only reads as "not present" (it is empty but for Prune's
+	// chain link, an aligned address), and once freed it could become another CPU's data.
+	if chain, n := as.PT.Prune(start, end, env.Mem); n > 0 {
+		env.TLB.Flush(start) // INVLPG also drops cached pointers to the unlinked tables
 		env.TLB.Shootdown()
+		FreeChain(env.Frames, chain, env.Mem)
 	}
 }
 

@@ -206,13 +206,23 @@ func TestPruneFreesOnlyEmptyTables(t *testing.T) {
 		t.Fatalf("Map used %d table frames, want 3", used)
 	}
 	pt.Unmap(0x1000_0000, ram)
-	if n := pt.Prune(0x1000_0000, 0x1000_1000, f, ram); n != 0 {
-		t.Fatalf("Prune freed %d tables while a page remains", n)
+	if _, n := pt.Prune(0x1000_0000, 0x1000_1000, ram); n != 0 {
+		t.Fatalf("Prune unlinked %d tables while a page remains", n)
 	}
 	pt.Unmap(0x1000_1000, ram)
-	if n := pt.Prune(0x1000_1000, 0x1000_2000, f, ram); n != 3 {
-		t.Fatalf("Prune freed %d tables, want 3", n)
+	chain, n := pt.Prune(0x1000_1000, 0x1000_2000, ram)
+	if n != 3 {
+		t.Fatalf("Prune unlinked %d tables, want 3", n)
 	}
+	if f.FreePages() != before-3 {
+		t.Fatalf("FreePages = %d before FreeChain, want %d: Prune must not free (another CPU may still walk them)", f.FreePages(), before-3)
+	}
+	for c, k := chain, 0; c != 0; c, k = ram.Load64(c), k+1 {
+		if k == 3 || c&(PageSize-1) != 0 {
+			t.Fatalf("chain link %#x (entry %d): want 3 page-aligned tables", c, k)
+		}
+	}
+	FreeChain(f, chain, ram)
 	if f.FreePages() != before {
 		t.Fatalf("FreePages = %d, want %d", f.FreePages(), before)
 	}

@@ -55,28 +55,41 @@ func nextMapped(pm PhysMem, table uint64, level int, base, start, end uint64) (u
 	return 0, 0, false
 }
 
-// Prune frees every intermediate table that maps part of [start, end) and no longer
-// holds any entry, unlinking it from its parent first. The root is never freed. It
-// returns the number of tables freed.
+// Prune unlinks every intermediate table that maps part of [start, end) and no longer
+// holds any entry, from its parent first. The root is never unlinked. The unlinked tables
+// are not freed: they are chained through their first word (a page-aligned physical
+// address, so its Present bit is clear) and returned with their number, for FreeChain.
 //
 // The caller must flush the TLB (any Flush works: INVLPG also empties the paging-structure
-// caches) before returning to code that could use the range. Until then a speculative
-// walk through a cached pointer to a freed table only finds zeros and the free-list link,
-// a page-aligned address whose Present bit is clear, so it cannot create a translation.
-func (pt PageTable) Prune(start, end uint64, f *Frames, pm PhysMem) int {
+// caches) and, on SMP, shoot down the other CPUs' before it frees the chain: until then a
+// walk through a cached pointer to an unlinked table only finds zeros and the chain link,
+// which cannot create a translation; once freed, the frame could become another CPU's
+// page of data under that CPU's stale pointer.
+func (pt PageTable) Prune(start, end uint64, pm PhysMem) (chain uint64, n int) {
 	if end > userLimit {
 		end = userLimit
 	}
 	if start >= end {
-		return 0
+		return 0, 0
 	}
-	_, n := prune(f, pm, pt.Root, 4, 0, start, end)
-	return n
+	_, chain, n = prune(pm, pt.Root, 4, 0, start, end, 0)
+	return chain, n
 }
 
-// prune prunes below the level-`level` table at table (first VA base) and reports
-// whether that table is now empty, plus how many tables were freed.
-func prune(f *Frames, pm PhysMem, table uint64, level int, base, start, end uint64) (empty bool, freed int) {
+// FreeChain frees the tables Prune chained.
+func FreeChain(f *Frames, chain uint64, pm PhysMem) {
+	for chain != 0 {
+		next := load64(pm, chain)
+		store64(pm, chain, 0) // a free page table is all zeros, like a fresh one
+		f.Free(chain, pm)
+		chain = next
+	}
+}
+
+// prune prunes below the level-`level` table at table (first VA base), adding the tables
+// it unlinks to chain, and reports whether that table is now empty, the chain, and how many
+// tables it unlinked.
+func prune(pm PhysMem, table uint64, level int, base, start, end, chain uint64) (empty bool, _ uint64, unlinked int) {
 	shift := 12 + 9*uint(level-1)
 	empty = true
 	for i := uint64(0); i < 512; i++ {
@@ -89,15 +102,17 @@ func prune(f *Frames, pm PhysMem, table uint64, level int, base, start, end uint
 			empty = false
 			continue
 		}
-		childEmpty, n := prune(f, pm, e.Addr(), level-1, va, start, end)
-		freed += n
+		childEmpty, c, n := prune(pm, e.Addr(), level-1, va, start, end, chain)
+		chain = c
+		unlinked += n
 		if !childEmpty {
 			empty = false
 			continue
 		}
 		store64(pm, table+i*8, 0)
-		f.Free(e.Addr(), pm)
-		freed++
+		store64(pm, e.Addr(), chain) // the table is empty: its first word links the chain
+		chain = e.Addr()
+		unlinked++
 	}
-	return empty, freed
+	return empty, chain, unlinked
 }
