@@ -26,9 +26,8 @@ type percpu struct {
 	LAPICID        uint32
 	Online         uint32 // set by the CPU once it runs the idle loop (read by others)
 
-	SliceEnd   int64  // when the running thread's time slice ends
-	TimerArmed int64  // deadline the LAPIC timer is set for, 0 = none
-	ArmedGen   uint64 // schedGen when armTimer last looked
+	SliceEnd   int64 // when the running thread's time slice ends
+	TimerArmed int64 // deadline the LAPIC timer is set for, 0 = none
 
 	Locks      uint32          // spinlocks this CPU holds (lock.go); 0 whenever it switches threads
 	Held       [numRanks]uint8 // of those, how many of each rank (the lock-order check)
@@ -40,6 +39,8 @@ type percpu struct {
 	// Written by other CPUs, under the scheduler lock or atomically.
 	Halted   uint32 // in the idle loop's HLT: new work needs a wake-up IPI
 	FlushTLB uint32 // another CPU changed mappings: flush, then clear (the ack)
+	Sleepers uint32 // threads blocked on this CPU with a deadline (armTimer)
+	Earliest int64  // no later than the earliest of their deadlines; 0 with no sleepers
 }
 
 // cpus holds every CPU's block; cpus[0] is the boot CPU. Code reaches the running CPU's

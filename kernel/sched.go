@@ -31,15 +31,6 @@ var (
 	programStarted bool
 )
 
-// schedGen changes whenever something armTimer depends on changes: a thread starts to
-// sleep or wakes, a CPU switches threads, a thread is created or exits. armTimer skips its
-// scan when nothing did since it last ran on this CPU. Guarded by schedLock (armTimer
-// reads it without, to skip the lock when nothing changed).
-var schedGen uint64
-
-// schedChanged records such a change.
-func schedChanged() { schedGen++ }
-
 // runQ holds every runnable thread, in the queue of the CPU it waits for (kernel/runq).
 // A thread is on it exactly while its state is stRunnable. Guarded by schedLock.
 var runQ runq.Queues
@@ -175,7 +166,6 @@ func switchTo(next uintptr) {
 	}
 	c.Current = next
 	nSwitches++
-	schedChanged()
 	schedLock.unlock()
 	kernel := holdsKernel()
 	if kernel {
@@ -247,11 +237,17 @@ func blockRelease(kind uint32, key uintptr, deadline int64, release *spinlock) u
 		return wakeSignal
 	}
 	t.State = stBlocked
-	schedChanged()
 	t.WaitKind = kind
 	t.WaitKey = key
 	t.Deadline = deadline
 	t.Woke = wakeNone
+	if deadline != 0 { // this CPU times it (armTimer)
+		c := thisCPU()
+		c.Sleepers++
+		if c.Sleepers == 1 || deadline < c.Earliest {
+			c.Earliest = deadline
+		}
+	}
 	if release != nil {
 		release.unlock()
 	}
@@ -274,9 +270,14 @@ func wakeLocked(t *thread, why uint32) {
 	if t.State != stBlocked {
 		return
 	}
+	if t.Deadline != 0 { // one sleeper fewer for the CPU it blocked on
+		o := &cpus[t.CPU]
+		if o.Sleepers--; o.Sleepers == 0 {
+			o.Earliest = 0
+		}
+	}
 	t.State = stRunnable
 	t.Woke = why
-	schedChanged()
 	enqueue(threadIndex(t), false)
 }
 
@@ -332,18 +333,35 @@ func kickIdleCPU(t *thread) {
 	}
 }
 
-// timerInterrupt wakes the threads whose deadlines have passed.
+// timerInterrupt wakes the threads whose deadlines have passed, and sets every CPU's
+// Earliest to its exact value again (a wake before the deadline leaves it too early, which
+// costs one early interrupt, here).
 func timerInterrupt() {
 	nTimerIRQs++
-	schedLock.lock()
 	thisCPU().TimerArmed = 0
-	schedChanged()
+	schedLock.lock()
 	now := dev.Nanotime()
+	var earliest [maxCPUs]int64
+	var sleepers [maxCPUs]uint32
 	for i := 1; i < maxThreads; i++ {
 		t := &threads[i]
-		if t.State == stBlocked && t.Deadline != 0 && t.Deadline <= now {
-			wakeLocked(t, wakeTimeout)
+		if t.State != stBlocked || t.Deadline == 0 {
+			continue
 		}
+		if t.Deadline <= now {
+			wakeLocked(t, wakeTimeout)
+			continue
+		}
+		if k := t.CPU; sleepers[k] == 0 || t.Deadline < earliest[k] {
+			earliest[k] = t.Deadline
+		}
+		sleepers[t.CPU]++
+	}
+	for k := 0; k < numCPU; k++ {
+		if cpus[k].Sleepers != sleepers[k] {
+			bug("timerInterrupt: a CPU's sleeper count is wrong")
+		}
+		cpus[k].Earliest = earliest[k]
 	}
 	schedLock.unlock()
 }
@@ -352,28 +370,16 @@ func timerInterrupt() {
 // that blocked on this CPU (each CPU times its own sleepers, so one deadline does not
 // interrupt every CPU), or the end of the running thread's slice when it must end
 // (anyRunnable). A blocked thread stays where it blocked (t.CPU) until it wakes.
+//
+// It takes no lock. Sleepers and Earliest grow only on this CPU (a thread that blocks
+// here); other CPUs only take sleepers away or recompute Earliest exactly, so a stale
+// read arms the timer too early, never too late. A thread pushed onto this CPU's queue
+// by another CPU comes with a wake-up IPI, whose exit runs armTimer again.
 func armTimer() {
-	if thisCPU().ArmedGen == schedGen {
-		return // nothing it depends on changed (a timer firing is a change)
-	}
-	schedLock.lock()
-	armTimerLocked()
-	schedLock.unlock()
-}
-
-// armTimerLocked is armTimer for a caller that holds schedLock.
-func armTimerLocked() {
 	c := thisCPU()
-	if c.ArmedGen == schedGen {
-		return
-	}
-	c.ArmedGen = schedGen
 	var next int64
-	for i := 1; i < maxThreads; i++ {
-		t := &threads[i]
-		if t.State == stBlocked && t.Deadline != 0 && uintptr(t.CPU) == c.ID && (next == 0 || t.Deadline < next) {
-			next = t.Deadline
-		}
+	if c.Sleepers != 0 {
+		next = c.Earliest
 	}
 	if c.Current != 0 && anyRunnable() && (next == 0 || c.SliceEnd < next) {
 		next = c.SliceEnd
@@ -409,7 +415,7 @@ func idleLoop() {
 			switchTo(next) // releases schedLock
 			continue
 		}
-		armTimerLocked()
+		armTimer()
 		c.Halted = 1
 		schedLock.unlock()
 		amd64.Hlt() // STI; HLT; CLI: a wake-up IPI sent since the unlock ends it at once

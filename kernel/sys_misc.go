@@ -108,7 +108,6 @@ func sysSchedSetaffinity(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	}
 	schedLock.lock()
 	target.Affinity = mask
-	schedChanged()
 	if target == t && mask&(1<<thisCPU().ID) == 0 {
 		t.State = stRunnable
 		schedule() // enqueue puts it on a CPU it may use; releases schedLock

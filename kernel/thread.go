@@ -122,7 +122,6 @@ func startThread(i uintptr) {
 	schedLock.lock()
 	threads[i].State = stRunnable
 	liveThreads++
-	schedChanged()
 	enqueue(i, false)
 	schedLock.unlock()
 }
@@ -213,7 +212,6 @@ func sysExit(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	schedLock.lock()
 	t.State = stDead
 	liveThreads--
-	schedChanged()
 	schedule()
 	bug("sysExit: dead thread scheduled")
 	return 0, 0

@@ -181,7 +181,7 @@ func addVMFlags(fs *flag.FlagSet, v *vmFlags) {
 	v.accel = choiceFlag{vmm.AccelAuto, []string{vmm.AccelAuto, vmm.AccelKVM, vmm.AccelTCG}}
 	v.timeout = 0
 	fs.Var(&v.mem, "mem", "guest memory `size`, with K, M or G (a bare number is MiB)")
-	fs.Var(&v.cpus, "cpus", "`number` of virtual CPUs (QEMU -smp; the kernel uses one for now)")
+	fs.Var(&v.cpus, "cpus", "`number` of virtual CPUs (QEMU -smp; the kernel runs on up to 8)")
 	fs.Var(&v.env, "e", "set `KEY=VALUE` in the program's environment (repeatable; bare KEY copies unigo's)")
 	fs.Var(&v.machine, "machine", "QEMU machine `type`: microvm, pc or q35")
 	fs.Var(&v.accel, "accel", "`accelerator`: auto (KVM if usable, else TCG), kvm or tcg")
