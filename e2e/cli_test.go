@@ -150,3 +150,15 @@ func TestSilentQEMUStatusOneIsNotSuccess(t *testing.T) {
 		t.Errorf("stderr %q, want %q", r.stderr, want)
 	}
 }
+
+// TestStraceAndStatsFlagsReachTheKernel runs a program with --strace and --stats: the
+// console shows its system calls with their results ([tid] name(args) = result), and the
+// counters the kernel prints at exit, and the program's own output and exit code are
+// unchanged.
+func TestStraceAndStatsFlagsReachTheKernel(t *testing.T) {
+	r := runProg(t, opts{}, "args_env_exit", []string{"--strace", "--stats"}, "exit=3")
+	wantExit(t, r, 3)
+	wantMatch(t, r, `^\[1\] arch_prctl\(0x1002, 0x[0-9a-f]+, .*\) = 0x0$`)
+	wantMatch(t, r, `^\[\d+\] exit_group\(0x3, .*\) = \?$`)
+	wantMatch(t, r, `^unigo: stats: uptime \d+ us, syscalls \d+, page faults \d+, timer interrupts \d+, context switches \d+, frames in use \d+$`)
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/unigo-os/unigo/kernel/abi/linux"
 	"github.com/unigo-os/unigo/kernel/dev"
 	"github.com/unigo-os/unigo/kernel/fs"
+	"github.com/unigo-os/unigo/kernel/klog"
 )
 
 const pid = 1 // the one process; its first thread has TID 1
@@ -194,6 +195,9 @@ func sysExitGroup(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	// are marked cleanly unmounted.
 	writeBackAll()
 	fs.Shutdown(fsEnv())
+	if straceOn {
+		klog.Str(" = ?\n") // the call does not return: close its trace line, as strace(1) does
+	}
 	exitProcess(int(tf.RDI & 0xff))
 	return 0, 0
 }

@@ -172,6 +172,8 @@ type vmFlags struct {
 	net     netFlags
 	volumes volumeFlag
 	verbose bool
+	strace  bool
+	stats   bool
 }
 
 func addVMFlags(fs *flag.FlagSet, v *vmFlags) {
@@ -194,6 +196,8 @@ func addVMFlags(fs *flag.FlagSet, v *vmFlags) {
 	fs.Var(&v.volumes, "v", "mount the ext2 file system in host image file HOSTIMG at GUESTPATH, read-write or with :ro read-only (`HOSTIMG:GUESTPATH[:ro]`, repeatable, up to 4)")
 	fs.Var(&v.volumes, "volume", "same as -v")
 	fs.BoolVar(&v.verbose, "verbose", false, "print the commands unigo runs, the accelerator choice and QEMU's stderr")
+	fs.BoolVar(&v.strace, "strace", false, "the kernel prints every system call the program makes, with its result, on the console (kernel option unigo.strace)")
+	fs.BoolVar(&v.stats, "stats", false, "the kernel lists the devices at boot and prints counters at exit: syscalls, page faults, timer interrupts, context switches, frames in use (kernel option unigo.stats)")
 }
 
 // volumeFlag collects -v HOSTIMG:GUESTPATH[:ro]. The syntax is checked here; the images

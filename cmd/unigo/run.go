@@ -173,6 +173,12 @@ func bootTarget(target string, test bool, progArgs []string, vf *vmFlags, stdout
 	if vf.tmpfs.path != "" {
 		kopts = append(kopts, "unigo.tmpfs="+vf.tmpfs.String())
 	}
+	if vf.strace {
+		kopts = append(kopts, "unigo.strace")
+	}
+	if vf.stats {
+		kopts = append(kopts, "unigo.stats")
+	}
 	cmdline, err := vmm.EncodeCmdline(vmm.NewSeed(), kopts, vmm.Program{
 		Args: append([]string{name}, progArgs...),
 		Env:  env,
