@@ -38,30 +38,77 @@ func (v *volume) dirBlock(e Env, vol int, d *inode, lb uint64) (int32, linux.Err
 	return v.get(e, vol, blk)
 }
 
-// dirFind finds name in directory d: its inode, file type and byte position.
-func (v *volume) dirFind(e Env, vol int, d *inode, name string) (ino Ino, ft uint8, pos uint64, err linux.Errno) {
-	nb := d.size() >> v.Shift
-	for lb := uint64(0); lb < nb; lb++ {
-		i, err := v.dirBlock(e, vol, d, lb)
+// dirIter walks the records of a directory in order, block by block from a given logical
+// block, skipping holes: the loop that finding, adding, listing and emptiness checks
+// share. next returns the current record's block (buffer i of logical block lb); the
+// record is at off, rec bytes long with a name of nl bytes. When next reports false, err
+// says why (0: the end; EIO: a corrupt record; or the block read's error). It holds
+// integers only, so it stays on the caller's stack (kernel code may not allocate).
+type dirIter struct {
+	lb, nb uint64
+	i      int32
+	blen   int // the block's length; 0 before the first block and in a hole
+	off    int
+	rec    int
+	nl     int
+	err    linux.Errno
+	begun  bool
+}
+
+// entries starts a walk of directory d's records at logical block from.
+func (v *volume) entries(d *inode, from uint64) dirIter {
+	return dirIter{lb: from, nb: d.size() >> v.Shift}
+}
+
+// next moves to the next record of directory d and returns its block, or ok false.
+func (it *dirIter) next(v *volume, e Env, vol int, d *inode) (b []byte, ok bool) {
+	it.off += it.rec // past the current record (rec is 0 before the first in a block)
+	for it.off >= it.blen {
+		if it.begun {
+			it.lb++
+		}
+		it.begun = true
+		if it.lb >= it.nb {
+			return nil, false
+		}
+		i, err := v.dirBlock(e, vol, d, it.lb)
 		if err != 0 {
-			return 0, 0, 0, err
+			it.err = err
+			return nil, false
 		}
-		if i == noBuf {
-			continue
-		}
-		b := v.bytes(e, i)
-		for off := 0; off < len(b); {
-			rec, nl, ok := v.entryLen(b, off)
-			if !ok {
-				return 0, 0, 0, linux.EIO
-			}
-			if in := le32(b, off); in != 0 && nl == len(name) && entryName(b, off, nl) == name {
-				return in, b[off+deType], lb<<v.Shift + uint64(off), 0
-			}
-			off += rec
+		it.i, it.blen, it.off, it.rec = i, 0, 0, 0
+		if i != noBuf {
+			it.blen = int(v.BlockSize)
 		}
 	}
-	return 0, 0, 0, linux.ENOENT
+	b = v.bytes(e, it.i)
+	rec, nl, ok := v.entryLen(b, it.off)
+	if !ok {
+		it.err = linux.EIO
+		return nil, false
+	}
+	it.rec, it.nl = rec, nl
+	return b, true
+}
+
+// pos is the current record's byte position in the directory.
+func (it *dirIter) pos(v *volume) uint64 { return it.lb<<v.Shift + uint64(it.off) }
+
+// dirFind finds name in directory d: its inode, file type and byte position.
+func (v *volume) dirFind(e Env, vol int, d *inode, name string) (ino Ino, ft uint8, pos uint64, err linux.Errno) {
+	it := v.entries(d, 0)
+	for {
+		b, ok := it.next(v, e, vol, d)
+		if !ok {
+			if it.err != 0 {
+				return 0, 0, 0, it.err
+			}
+			return 0, 0, 0, linux.ENOENT
+		}
+		if in := le32(b, it.off); in != 0 && it.nl == len(name) && entryName(b, it.off, it.nl) == name {
+			return in, b[it.off+deType], it.pos(v), 0
+		}
+	}
 }
 
 // fileType is the directory-entry type for mode (0 without the filetype feature).
@@ -111,37 +158,31 @@ func (v *volume) dirChanged(e Env, vol int, d *inode) linux.Errno {
 // the directory needs a block and none is left: nothing is added then.
 func (v *volume) dirAdd(e Env, vol int, d *inode, name string, ino Ino, ft uint8) linux.Errno {
 	need := recLen(len(name))
-	nb := d.size() >> v.Shift
-	for lb := uint64(0); lb < nb; lb++ {
-		i, err := v.dirBlock(e, vol, d, lb)
-		if err != 0 {
-			return err
+	it := v.entries(d, 0)
+	for {
+		b, ok := it.next(v, e, vol, d)
+		if !ok {
+			break
 		}
-		if i == noBuf {
-			continue
+		off, rec := it.off, it.rec
+		used := 0
+		if le32(b, off) != 0 {
+			used = recLen(it.nl)
 		}
-		b := v.bytes(e, i)
-		for off := 0; off < len(b); {
-			rec, nl, ok := v.entryLen(b, off)
-			if !ok {
-				return linux.EIO
+		if rec-used >= need {
+			if used > 0 {
+				put16(b, off+deRecLen, uint32(used))
+				off, rec = off+used, rec-used
 			}
-			used := 0
-			if le32(b, off) != 0 {
-				used = recLen(nl)
-			}
-			if rec-used >= need {
-				if used > 0 {
-					put16(b, off+deRecLen, uint32(used))
-					off, rec = off+used, rec-used
-				}
-				putEntry(b, off, rec, name, ino, ft)
-				v.dirty(i)
-				return v.dirChanged(e, vol, d)
-			}
-			off += rec
+			putEntry(b, off, rec, name, ino, ft)
+			v.dirty(it.i)
+			return v.dirChanged(e, vol, d)
 		}
 	}
+	if it.err != 0 {
+		return it.err
+	}
+	nb := it.nb
 	goal := v.goal(e, vol, d, nb)
 	blk, _, err := v.bmapAlloc(e, vol, d, nb, &goal)
 	if err == 0 {
@@ -202,30 +243,18 @@ func (v *volume) dirSet(e Env, vol int, d *inode, pos uint64, ino Ino, ft uint8)
 
 // dirEmpty reports whether directory d holds nothing but "." and "..".
 func (v *volume) dirEmpty(e Env, vol int, d *inode) (bool, linux.Errno) {
-	nb := d.size() >> v.Shift
-	for lb := uint64(0); lb < nb; lb++ {
-		i, err := v.dirBlock(e, vol, d, lb)
-		if err != 0 {
-			return false, err
+	it := v.entries(d, 0)
+	for {
+		b, ok := it.next(v, e, vol, d)
+		if !ok {
+			return it.err == 0, it.err
 		}
-		if i == noBuf {
-			continue
-		}
-		b := v.bytes(e, i)
-		for off := 0; off < len(b); {
-			rec, nl, ok := v.entryLen(b, off)
-			if !ok {
-				return false, linux.EIO
+		if le32(b, it.off) != 0 {
+			if s := entryName(b, it.off, it.nl); s != "." && s != ".." {
+				return false, 0
 			}
-			if le32(b, off) != 0 {
-				if s := entryName(b, off, nl); s != "." && s != ".." {
-					return false, 0
-				}
-			}
-			off += rec
 		}
 	}
-	return true, 0
 }
 
 // dotdot returns the position of directory d's ".." entry and the inode it names.

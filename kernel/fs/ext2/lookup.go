@@ -88,30 +88,18 @@ func nameOfLocked(e Env, vol int, dir Ino) string {
 	if err != 0 || v.readInode(e, vol, pi, &p) != 0 {
 		return ""
 	}
-	nb := p.size() >> v.Shift
-	for lb := uint64(0); lb < nb; lb++ {
-		i, err := v.dirBlock(e, vol, &p, lb)
-		if err != 0 {
+	it := v.entries(&p, 0)
+	for {
+		b, ok := it.next(v, e, vol, &p)
+		if !ok {
 			return ""
 		}
-		if i == noBuf {
-			continue
-		}
-		b := v.bytes(e, i)
-		for off := 0; off < len(b); {
-			rec, nl, ok := v.entryLen(b, off)
-			if !ok {
-				return ""
+		if le32(b, it.off) == dir {
+			if s := entryName(b, it.off, it.nl); s != "." && s != ".." {
+				return s
 			}
-			if le32(b, off) == dir {
-				if s := entryName(b, off, nl); s != "." && s != ".." {
-					return s
-				}
-			}
-			off += rec
 		}
 	}
-	return ""
 }
 
 // Dirent is one directory entry, as getdents64 reports it.
@@ -152,38 +140,25 @@ func readDirLocked(e Env, vol int, dir Ino, cookie uint64, dot, dotdot uint64) (
 		return Dirent{}, false
 	}
 	pos := cookie - cookieFirst
-	nb := n.size() >> v.Shift
-	for lb := pos >> v.Shift; lb < nb; lb++ {
-		i, err := v.dirBlock(e, vol, &n, lb)
-		if err != 0 {
+	it := v.entries(&n, pos>>v.Shift)
+	for {
+		b, ok := it.next(v, e, vol, &n)
+		if !ok {
 			return Dirent{}, false
 		}
-		if i == noBuf {
-			continue
-		}
-		b := v.bytes(e, i)
-		for off := 0; off < len(b); {
-			rec, nl, ok := v.entryLen(b, off)
-			if !ok {
-				return Dirent{}, false
-			}
-			at := lb<<v.Shift + uint64(off)
-			in := le32(b, off)
-			if at >= pos && in != 0 {
-				name := entryName(b, off, nl)
-				if name != "." && name != ".." {
-					d = Dirent{Name: name, Ino: uint64(in), Type: dtype(b[off+deType]),
-						Next: cookieFirst + at + uint64(rec)}
-					if d.Type == linux.DT_UNKNOWN {
-						return v.readDirAgain(e, vol, &n, d, lb, off)
-					}
-					return d, true
+		in := le32(b, it.off)
+		if at := it.pos(v); at >= pos && in != 0 {
+			name := entryName(b, it.off, it.nl)
+			if name != "." && name != ".." {
+				d = Dirent{Name: name, Ino: uint64(in), Type: dtype(b[it.off+deType]),
+					Next: cookieFirst + at + uint64(it.rec)}
+				if d.Type == linux.DT_UNKNOWN {
+					return v.readDirAgain(e, vol, &n, d, it.lb, it.off)
 				}
+				return d, true
 			}
-			off += rec
 		}
 	}
-	return Dirent{}, false
 }
 
 // readDirAgain finds the type of entry d (at off of directory block lb) from its inode,
