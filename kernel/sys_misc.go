@@ -196,7 +196,9 @@ func sysExitGroup(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	writeBackAll()
 	fs.Shutdown(fsEnv())
 	if straceOn {
-		klog.Str(" = ?\n") // the call does not return: close its trace line, as strace(1) does
+		// The call does not return: its trace line ends in "= ?", as strace(1)'s does.
+		traceCall(t, "exit_group", &traceArgs{tf.RDI, tf.RSI, tf.RDX, tf.R10})
+		klog.Str(" = ?\n")
 	}
 	exitProcess(int(tf.RDI & 0xff))
 	return 0, 0

@@ -210,14 +210,13 @@ func doSyscall(t *thread, tf *TrapFrame) {
 		tf.RAX = uint64(linux.ENOSYS.Ret())
 		return
 	}
-	if straceOn {
-		traceEnter(t, e.name, tf)
-	}
+	args := traceArgs{tf.RDI, tf.RSI, tf.RDX, tf.R10} // the handler may change the frame
 	r, errno := e.fn(t, tf)
 	if locked {
 		checkNoVolumeLocks(t)
 		if straceOn {
-			traceExit(uint64(r), errno)
+			traceCall(t, e.name, &args)
+			traceResult(uint64(r), errno)
 		}
 		unlockKernel()
 	}
@@ -252,23 +251,29 @@ func reportENOSYS(nr uint64) {
 // straceOn is set by the kernel option unigo.strace: every syscall is printed.
 var straceOn bool
 
-func traceEnter(t *thread, name string, tf *TrapFrame) {
+// traceArgs are the first four arguments of a traced call, as it was entered.
+type traceArgs [4]uint64
+
+// A trace line is printed whole when the call returns, under the kernel lock (strace takes
+// it for every call), so that a call that sleeps, or writes to the console, cannot split
+// its line with another thread's or with its own output. A call that never returns
+// (exit_group) prints its line itself, ending in " = ?".
+func traceCall(t *thread, name string, a *traceArgs) {
 	klog.Str("[")
 	klog.Dec(int64(t.TID))
 	klog.Str("] ")
 	klog.Str(name)
 	klog.Str("(")
-	klog.Hex(tf.RDI)
-	klog.Str(", ")
-	klog.Hex(tf.RSI)
-	klog.Str(", ")
-	klog.Hex(tf.RDX)
-	klog.Str(", ")
-	klog.Hex(tf.R10)
+	for i := range a {
+		if i > 0 {
+			klog.Str(", ")
+		}
+		klog.Hex(a[i])
+	}
 	klog.Str(")")
 }
 
-func traceExit(r uint64, errno linux.Errno) {
+func traceResult(r uint64, errno linux.Errno) {
 	klog.Str(" = ")
 	if errno != 0 {
 		klog.Str(errno.Name())
