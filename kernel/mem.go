@@ -57,7 +57,7 @@ const (
 // fault resolves a page fault at addr under spaceLock; it reports what the faulting
 // thread gets. The caller holds no spinlock but perhaps the kernel lock.
 func fault(addr uint64, write bool) int {
-	nFaults++
+	count(statFaults)
 	access := mm.Read
 	if write {
 		access = mm.Write

@@ -34,7 +34,8 @@ type percpu struct {
 	FaultFixup uintptr         // where a fault in loadUserU32 continues; 0 = none armed
 	IdleOnCPU  uint32          // swtch's "switched out" flag for the idle loop (nobody waits on it)
 
-	PendingIRQs [4]uint64 // timer and device vectors taken in kernel context, not yet handled
+	PendingIRQs [4]uint64        // timer and device vectors taken in kernel context, not yet handled
+	Count       [numStats]uint64 // event counters (util.go), summed over CPUs by printStats
 
 	// Written by other CPUs, under the scheduler lock or atomically.
 	Halted   uint32 // in the idle loop's HLT: new work needs a wake-up IPI

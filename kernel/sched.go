@@ -165,7 +165,7 @@ func switchTo(next uintptr) {
 		c.SliceEnd = dev.Nanotime() + timeSlice
 	}
 	c.Current = next
-	nSwitches++
+	count(statSwitches)
 	schedLock.unlock()
 	kernel := holdsKernel()
 	if kernel {
@@ -337,7 +337,7 @@ func kickIdleCPU(t *thread) {
 // Earliest to its exact value again (a wake before the deadline leaves it too early, which
 // costs one early interrupt, here).
 func timerInterrupt() {
-	nTimerIRQs++
+	count(statTimerIRQs)
 	thisCPU().TimerArmed = 0
 	schedLock.lock()
 	now := dev.Nanotime()

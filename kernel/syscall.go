@@ -190,7 +190,7 @@ var noKernelLock = [linux.MaxSyscall + 1]bool{
 // off: its output would interleave).
 func doSyscall(t *thread, tf *TrapFrame) {
 	nr := tf.RAX
-	nSyscalls++
+	count(statSyscalls)
 	var e *sysEntry
 	if nr < uint64(len(sysTable)) {
 		e = &sysTable[nr]

@@ -58,23 +58,44 @@ func exitProcess(code int) {
 // haltWithCode ends the machine after a kernel-side failure.
 func haltWithCode(code int) { exitProcess(code) }
 
-// Counters printed at exit with the kernel option unigo.stats.
-var (
-	statsOn                                   bool
-	nSyscalls, nFaults, nTimerIRQs, nSwitches uint64
+// statsOn is set by the kernel option unigo.stats: the counters are printed at exit.
+var statsOn bool
+
+// Event counters. Each CPU counts in its own block (percpu.Count), with plain increments
+// no other CPU races with; printStats adds them up.
+const (
+	statSyscalls = iota
+	statFaults
+	statTimerIRQs
+	statSwitches
+	numStats
 )
+
+// count adds one to the running CPU's counter k.
+//
+//go:nosplit
+func count(k int) { thisCPU().Count[k]++ }
+
+// total sums counter k over the CPUs.
+func total(k int) int64 {
+	var n uint64
+	for i := range cpus {
+		n += cpus[i].Count[k]
+	}
+	return int64(n)
+}
 
 func printStats() {
 	klog.Str("unigo: stats: uptime ")
 	klog.Dec(dev.Nanotime() / 1000)
 	klog.Str(" us, syscalls ")
-	klog.Dec(int64(nSyscalls))
+	klog.Dec(total(statSyscalls))
 	klog.Str(", page faults ")
-	klog.Dec(int64(nFaults))
+	klog.Dec(total(statFaults))
 	klog.Str(", timer interrupts ")
-	klog.Dec(int64(nTimerIRQs))
+	klog.Dec(total(statTimerIRQs))
 	klog.Str(", context switches ")
-	klog.Dec(int64(nSwitches))
+	klog.Dec(total(statSwitches))
 	klog.Str(", frames in use ")
 	klog.Dec(int64(frames.TotalPages() - frames.FreePages()))
 	klog.Str("\n")
