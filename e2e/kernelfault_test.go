@@ -27,6 +27,18 @@ func TestLockOrderViolationStopsTheMachine(t *testing.T) {
 	wantExit(t, r, (125<<1|1)&0xff)
 }
 
+// TestKernelStackGuardPageStopsTheMachine boots with the kernel option that reads the
+// word just below the first thread's kernel stack: the guard page there must be unmapped,
+// and the fault must be reported as a kernel stack overflow (exit 125), not taken for a
+// bad pointer of a system call.
+func TestKernelStackGuardPageStopsTheMachine(t *testing.T) {
+	r := bootSelftest(t, "kstack-guard")
+	wantContains(t, r, "unigo: kernel fault: page fault")
+	wantMatch(t, r, `^  vector 14 error 0x0 cr2 0x7fffc000[0-9a-f]{4}$`)
+	wantContains(t, r, "  kernel stack overflow: ")
+	wantExit(t, r, (125<<1|1)&0xff)
+}
+
 // bootSelftest boots the hello image straight in QEMU with the kernel option
 // unigo.selftest=name.
 func bootSelftest(t *testing.T, name string) *result {

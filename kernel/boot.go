@@ -72,6 +72,9 @@ func kmain(startInfo uintptr) {
 		selftestKernelFault()
 	} else if ok && v == "lock-order" {
 		selftestLockOrder()
+	} else if ok && v == "kstack-guard" {
+		klog.Str("unigo: selftest: touching a kernel stack's guard page on purpose\n")
+		klog.Hex(readU64(kstackBase(1) - 8)) // just below the first thread's stack
 	}
 	if statsOn {
 		klog.Str("unigo: stats: kernel ready after ")
@@ -150,7 +153,7 @@ func setupMemory() {
 	if lo < 1<<32 {
 		lo = 1 << 32
 	}
-	space.Init(pt, lo, 1<<47, true)
+	space.Init(pt, lo, userTop, true) // the kernel stacks lie above (kstack.go)
 }
 
 // seedRandom gives the software generator the host's seed, for CPUs without RDRAND. With
@@ -227,10 +230,14 @@ func startProgram() {
 	tf.CS = selCode
 	tf.SS = selData
 	tf.RFLAGS = 0x202 // IF
-	t := initThread(1, &tf, 0)
+	i, ok := allocThread()
+	if !ok || i != 1 {
+		outOfMemory("first thread's kernel stack", 0)
+	}
+	t := initThread(i, &tf, 0)
 	t.TID = pid // before it can run: the other CPUs are up and do not wait for the kernel lock
 	programStarted = true
-	startThread(1)
+	startThread(i)
 }
 
 // buildStack lays out strings and vectors below top and returns the new stack pointer.

@@ -167,7 +167,7 @@ func touchUser(addr uintptr) bool {
 
 // Frame caches are per CPU number, which kernel/mm reads from the per-CPU block.
 const (
-	_ = -uint(mm.MaxCPUs - maxCPUs)                          // compile-time checks: maxCPUs <= mm.MaxCPUs, and
+	_ = uint(mm.MaxCPUs - maxCPUs)                           // compile-time checks: maxCPUs <= mm.MaxCPUs, and
 	_ = -uint(unsafe.Offsetof(percpu{}.ID) - mm.CPUIDOffset) // mm.CPUIDOffset is where
 	_ = -uint(mm.CPUIDOffset - unsafe.Offsetof(percpu{}.ID)) // percpu keeps the CPU number
 )

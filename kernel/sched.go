@@ -36,8 +36,8 @@ var (
 var runQ runq.Queues
 
 const (
-	_ = -uint(runq.MaxThreads - maxThreads) // compile-time checks: thread slots and CPU
-	_ = -uint(runq.MaxCPUs - maxCPUs)       // numbers fit the run queues
+	_ = uint(runq.MaxThreads - maxThreads) // compile-time checks: thread slots and CPU
+	_ = uint(runq.MaxCPUs - maxCPUs)       // numbers fit the run queues
 )
 
 // anyRunnable reports whether the running thread's time slice must end: a thread waits in
@@ -290,7 +290,7 @@ func wakeWaiting(kinds uint32, key uintptr, anyKey bool) {
 		return
 	}
 	schedLock.lock()
-	for i := 1; i < maxThreads; i++ {
+	for i := 1; i < usedSlots(); i++ {
 		if t := &threads[i]; waitingFor(t, kinds, key, anyKey) {
 			wakeLocked(t, wakeNormal)
 		}
@@ -300,7 +300,7 @@ func wakeWaiting(kinds uint32, key uintptr, anyKey bool) {
 
 // anyWaiting reports whether some thread is blocked as wakeWaiting's arguments describe.
 func anyWaiting(kinds uint32, key uintptr, anyKey bool) bool {
-	for i := 1; i < maxThreads; i++ {
+	for i := 1; i < usedSlots(); i++ {
 		if waitingFor(&threads[i], kinds, key, anyKey) {
 			return true
 		}
@@ -343,7 +343,7 @@ func timerInterrupt() {
 	now := dev.Nanotime()
 	var earliest [maxCPUs]int64
 	var sleepers [maxCPUs]uint32
-	for i := 1; i < maxThreads; i++ {
+	for i := 1; i < usedSlots(); i++ {
 		t := &threads[i]
 		if t.State != stBlocked || t.Deadline == 0 {
 			continue

@@ -293,7 +293,7 @@ func sysKill(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	}
 	target := t
 	if sigBit(sig)&t.SigMask != 0 {
-		for i := range threads {
+		for i := range usedSlots() {
 			if o := &threads[i]; (o.State == stRunnable || o.State == stRunning || o.State == stBlocked) && sigBit(sig)&o.SigMask == 0 {
 				target = o
 				break

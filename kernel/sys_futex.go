@@ -26,7 +26,7 @@ var (
 )
 
 // Thread slots are futex waiter indices.
-const _ = -uint(futex.MaxWaiters - maxThreads) // compile-time check: maxThreads <= futex.MaxWaiters
+const _ = uint(futex.MaxWaiters - maxThreads) // compile-time check: maxThreads <= futex.MaxWaiters
 
 // sysFutex handles futex(2): WAIT, WAKE, their BITSET forms, REQUEUE and CMP_REQUEUE, with
 // or without the private flag (one process, so private and shared are the same).

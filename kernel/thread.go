@@ -11,9 +11,13 @@ import (
 )
 
 const (
-	maxThreads = 128
-	kstackSize = 16 << 10
-	fpuSize    = 1024 // FXSAVE or XSAVE (x87, SSE, AVX: 832 bytes) area at the top of each kernel stack
+	// maxThreads bounds the threads alive at once, the idle slot included. The Go runtime
+	// needs a thread for every goroutine blocked in a system call it does not poll (a read
+	// of a pipe or a volume file, for instance); past the limit clone fails with EAGAIN
+	// and the runtime stops with "failed to create new OS thread".
+	maxThreads = 1024
+	kstackSize = 16 << 10 // kstack.go
+	fpuSize    = 1024     // FXSAVE or XSAVE (x87, SSE, AVX: 832 bytes) area at the top of each kernel stack
 )
 
 // Thread states. Legal transitions:
@@ -78,8 +82,11 @@ type thread struct {
 
 var (
 	threads [maxThreads]thread
-	kstacks [maxThreads][kstackSize]byte
 	nextTID int32 = 2 // TID 1 is the first application thread (also the PID)
+	// slotsUsed is one more than the highest slot ever claimed: every slot from it up is
+	// free, so scans of the table stop there. It only grows (under schedLock); a reader
+	// without the lock may miss a slot just claimed, which is stDead until startThread.
+	slotsUsed uint32 = 1
 )
 
 // current returns the running thread.
@@ -89,16 +96,13 @@ func threadIndex(t *thread) uintptr {
 	return (uintptr(unsafe.Pointer(t)) - uintptr(unsafe.Pointer(&threads[0]))) / unsafe.Sizeof(threads[0])
 }
 
-// kstackTop returns the FPU area address of slot i: the highest fpuSize bytes of its stack,
-// 64-byte aligned as XSAVE requires.
-func kstackTop(i uintptr) uintptr {
-	top := uintptr(unsafe.Pointer(&kstacks[i][0])) + kstackSize
-	return (top &^ 63) - fpuSize
-}
+// usedSlots returns slotsUsed, the end of every scan of threads.
+func usedSlots() int { return int(loadU32(&slotsUsed)) }
 
 // allocThread finds a free slot, reaping dead threads whose last switch has finished
-// (OnCPU clear: no CPU is still on their stacks). The slot is claimed (stDead) until the
-// caller's startThread.
+// (OnCPU clear: no CPU is still on their stacks), and makes sure it has a kernel stack.
+// The slot is claimed (stDead) until the caller's startThread. It fails when every slot
+// is taken or memory for a new stack ran out.
 func allocThread() (uintptr, bool) {
 	schedLock.lock()
 	for i := uintptr(1); i < maxThreads; i++ {
@@ -106,11 +110,21 @@ func allocThread() (uintptr, bool) {
 		if t.State == stDead && loadU32(&t.OnCPU) == 0 {
 			t.State = stFree
 		}
-		if t.State == stFree {
-			t.State = stDead // claimed; initThread keeps it out of every scan
-			schedLock.unlock()
-			return i, true
+		if t.State != stFree {
+			continue
 		}
+		t.State = stDead // claimed; initThread keeps it out of every scan
+		if uint32(i) >= slotsUsed {
+			slotsUsed = uint32(i) + 1
+		}
+		schedLock.unlock()
+		if !mapKStack(i) {
+			schedLock.lock()
+			t.State = stFree
+			schedLock.unlock()
+			return 0, false
+		}
+		return i, true
 	}
 	schedLock.unlock()
 	return 0, false
@@ -166,7 +180,7 @@ func frameOf(i uintptr) *TrapFrame {
 }
 
 func findTID(tid int32) *thread {
-	for i := range threads {
+	for i := range usedSlots() {
 		t := &threads[i]
 		if t.TID == tid && t.State != stFree && t.State != stDead && i != 0 {
 			return t

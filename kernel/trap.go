@@ -140,8 +140,9 @@ func kernelTrap(tf *TrapFrame) {
 		}
 		// Kernel code may touch application memory that was never used (syscall buffers):
 		// that is an ordinary demand fault, under spaceLock, which the faulting code may
-		// not hold already, nor any spinlock but the kernel lock above it.
-		if c.Locks == 0 || c.Locks == 1 && holdsKernel() {
+		// not hold already, nor any spinlock but the kernel lock above it. A fault among
+		// the kernel stacks is none of that: a stack ran into its guard page.
+		if !inKStacks(cr2) && (c.Locks == 0 || c.Locks == 1 && holdsKernel()) {
 			if demandFault(cr2, tf.ErrCode&pfWrite != 0) {
 				return
 			}
@@ -241,6 +242,9 @@ func kernelFault(tf *TrapFrame, cr2 uint64) {
 	klog.Str(" cr2 ")
 	klog.Hex(cr2)
 	klog.Str("\n")
+	if tf.Vector == vecPageFault && inKStacks(cr2) {
+		klog.Str("  kernel stack overflow: the address is among the kernel stacks, where only guard pages and unused slots are unmapped\n")
+	}
 	dumpRegs(tf)
 	klog.Str("  stack:\n")
 	klog.Str("    pc ")

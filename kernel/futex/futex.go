@@ -18,7 +18,7 @@ package futex
 const (
 	// MaxWaiters bounds waiter indices: 1..MaxWaiters-1 (index 0 is the kernel's idle
 	// slot, never a waiter, and doubles as the end of a list).
-	MaxWaiters = 128
+	MaxWaiters = 1024
 	// Buckets is the number of hash buckets, a power of two.
 	Buckets   = 64
 	bucketLog = 6

@@ -15,7 +15,7 @@ const (
 	MaxCPUs = 8
 	// MaxThreads bounds thread indices: 1..MaxThreads-1 (0 is a CPU's idle loop, never
 	// queued, and doubles as the end of a list and "nothing to run").
-	MaxThreads = 128
+	MaxThreads = 1024
 )
 
 const none = 0
