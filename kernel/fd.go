@@ -15,8 +15,8 @@ import (
 )
 
 const (
-	maxFiles = 1024 // open files in the system (ENFILE); os tests hold hundreds at once
-	maxFDs   = 1024
+	maxFiles = 4096 // open files in the system (ENFILE): every socket is one
+	maxFDs   = 4096 // RLIMIT_NOFILE's hard limit, which the Go runtime raises the soft one to
 )
 
 const (

@@ -19,8 +19,12 @@ import (
 )
 
 const (
-	maxSockets  = 256
-	maxSockOpts = 12 // stored setsockopt values per socket
+	// maxSockets bounds the sockets open at once, of every family: a server's every
+	// connection is one (two on loopback). A power of two: a socket's index is the low
+	// sockIndexBits of the id the netstack service knows it by (socket_inet.go).
+	sockIndexBits = 12
+	maxSockets    = 1 << sockIndexBits
+	maxSockOpts   = 12 // stored setsockopt values per socket
 )
 
 // Socket states. Legal transitions:
@@ -88,6 +92,10 @@ type socket struct {
 
 var socks [maxSockets]socket
 
+// socksUsed is one more than the highest socket slot in use: scans of socks stop there.
+// allocSocket raises it, sockFree lowers it past free slots at the end.
+var socksUsed int32
+
 // allocSocket takes a free slot and initializes it.
 func allocSocket(family, typ uint16, proto int32) (int32, linux.Errno) {
 	for i := range socks {
@@ -95,6 +103,7 @@ func allocSocket(family, typ uint16, proto int32) (int32, linux.Errno) {
 			s := &socks[i]
 			*s = socket{State: ssOpen, Family: family, Type: typ, Proto: proto,
 				File: -1, Peer: -1, QHead: -1, QTail: -1, Next: -1}
+			socksUsed = max(socksUsed, int32(i)+1)
 			return int32(i), 0
 		}
 	}
@@ -123,6 +132,9 @@ func sockFree(s *socket) {
 		frames.Free(uint64(s.Tx.Pages[i]), mm.Identity{})
 	}
 	*s = socket{}
+	for socksUsed > 0 && socks[socksUsed-1].State == ssFree {
+		socksUsed--
+	}
 }
 
 // sockChanged records a state change of socket si: a new edge for epoll and a wake-up
@@ -152,7 +164,7 @@ func sockRelease(si int32) {
 		q = next
 	}
 	s.QHead, s.QTail, s.QLen = -1, -1, 0
-	for i := range socks {
+	for i := range socksUsed {
 		p := &socks[i]
 		if p.State != ssFree && p.Peer == si {
 			p.Peer = -1

@@ -69,8 +69,8 @@ func inetNewSocket(domain uint64, typ uint16, proto int32) (int32, linux.Errno) 
 	if err != 0 {
 		return 0, err
 	}
-	netIDSeq = (netIDSeq + 1) & 0x7FFFFF
-	socks[si].NetID = int32(netIDSeq<<8) | si
+	netIDSeq = (netIDSeq + 1) & (1<<(31-sockIndexBits) - 1)
+	socks[si].NetID = int32(netIDSeq<<sockIndexBits) | si
 	return si, 0
 }
 
@@ -242,7 +242,7 @@ func addrDomains(s *socket, a *unet.Addr) uint8 {
 func portBusy(si int32, a *unet.Addr) bool {
 	s := &socks[si]
 	reuse := sockOptBit(s, linux.SOL_SOCKET, linux.SO_REUSEADDR)
-	for i := range socks {
+	for i := range socksUsed {
 		o := &socks[i]
 		if int32(i) == si || o.State == ssFree || o.State == ssClosing || !isInet(o) ||
 			o.Type != s.Type || !o.Bound || o.Local.Port != a.Port {

@@ -81,7 +81,7 @@ func sockName(si int32) []byte {
 
 // unixLookup finds the socket bound to name n, or -1.
 func unixLookup(n *unixName) int32 {
-	for i := range socks {
+	for i := range socksUsed {
 		s := &socks[i]
 		if s.State != ssFree && s.Family == linux.AF_UNIX && s.NameLen == n.Len && s.NameLen > 0 &&
 			string(s.Name[:s.NameLen]) == string(n.B[:n.Len]) {
@@ -396,7 +396,7 @@ func unixRecv(si int32, v ioVecs, flags uint32, nonblock bool, res *recvResult) 
 
 // sockWakeSenders signals every socket that sends to si: room appeared in si's ring.
 func sockWakeSenders(si int32) {
-	for i := range socks {
+	for i := range socksUsed {
 		if socks[i].State != ssFree && socks[i].Peer == si {
 			if fi := socks[i].File; fi >= 0 {
 				files[fi].Gen++

@@ -13,7 +13,7 @@ import (
 
 const (
 	maxEpolls   = 16
-	maxInterest = 256
+	maxInterest = maxFDs // every descriptor a process may have: the Go netpoller registers them all in one set
 )
 
 type interest struct {
@@ -56,7 +56,19 @@ func (in *interest) report(ready, gen uint32) uint32 {
 
 type epollSet struct {
 	Used bool
+	N    int32 // entries [0, N) of List are in use or free (FD -1); the rest are unused
 	List [maxInterest]interest
+}
+
+// entries returns the part of e's list that scans look at.
+func (e *epollSet) entries() []interest { return e.List[:e.N] }
+
+// trim drops free entries at the end of the list, so that scans stay as short as the
+// list of descriptors now watched.
+func (e *epollSet) trim() {
+	for e.N > 0 && e.List[e.N-1].FD < 0 {
+		e.N--
+	}
 }
 
 var epolls [maxEpolls]epollSet
@@ -70,11 +82,12 @@ func epollForget(fd int) {
 		if !epolls[i].Used {
 			continue
 		}
-		for j := range epolls[i].List {
+		for j := range epolls[i].entries() {
 			if epolls[i].List[j].FD == int32(fd) {
 				epolls[i].List[j].FD = -1
 			}
 		}
+		epolls[i].trim()
 	}
 }
 
@@ -198,9 +211,7 @@ func sysEpollCreate1(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	f.Ep = ep
 	e := &epolls[ep]
 	e.Used = true
-	for i := range e.List {
-		e.List[i] = interest{FD: -1}
-	}
+	e.N = 0
 	return uintptr(fd), 0
 }
 
@@ -223,7 +234,7 @@ func sysEpollCtl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	e := &epolls[epf.Ep]
 	fd := int32(tf.RDX)
 	slot := -1
-	for i := range e.List {
+	for i := range e.entries() {
 		if e.List[i].FD == fd {
 			slot = i
 			break
@@ -234,11 +245,15 @@ func sysEpollCtl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		if slot >= 0 {
 			return 0, linux.EEXIST
 		}
-		for i := range e.List {
+		for i := range e.entries() {
 			if e.List[i].FD < 0 {
 				slot = i
 				break
 			}
+		}
+		if slot < 0 && e.N < maxInterest {
+			slot = int(e.N)
+			e.N++
 		}
 		if slot < 0 {
 			return 0, linux.ENOSPC
@@ -255,6 +270,7 @@ func sysEpollCtl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 			return 0, linux.ENOENT
 		}
 		e.List[slot].FD = -1
+		e.trim()
 	default:
 		return 0, linux.EINVAL
 	}
@@ -264,7 +280,7 @@ func sysEpollCtl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 // collect writes up to max ready events and returns how many.
 func collect(e *epollSet, out uintptr, max int) int {
 	n := 0
-	for i := range e.List {
+	for i := range e.entries() {
 		in := &e.List[i]
 		if in.FD < 0 || n == max {
 			continue

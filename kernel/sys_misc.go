@@ -136,7 +136,7 @@ func sysUname(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 
 var rlimits = [16][2]uint64{
 	linux.RLIMIT_STACK:  {8 << 20, linux.RLIM_INFINITY},
-	linux.RLIMIT_NOFILE: {1024, 4096},
+	linux.RLIMIT_NOFILE: {1024, maxFDs},
 	linux.RLIMIT_CPU:    {linux.RLIM_INFINITY, linux.RLIM_INFINITY},
 	linux.RLIMIT_FSIZE:  {linux.RLIM_INFINITY, linux.RLIM_INFINITY},
 	linux.RLIMIT_DATA:   {linux.RLIM_INFINITY, linux.RLIM_INFINITY},

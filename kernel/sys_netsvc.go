@@ -52,7 +52,7 @@ func netCtlChanged() {
 
 // netCtlReadiness: readable when a socket has work or a frame is waiting.
 func netCtlReadiness() uint32 {
-	for i := range socks {
+	for i := range socksUsed {
 		if socks[i].Pend != 0 && socks[i].State != ssFree {
 			return linux.EPOLLIN | linux.EPOLLRDNORM
 		}
@@ -95,7 +95,7 @@ func netCtlRead(p, n uintptr) (uintptr, linux.Errno) {
 		return 0, linux.EINVAL
 	}
 	var k uintptr
-	for i := range socks {
+	for i := range socksUsed {
 		if k == max {
 			break
 		}
