@@ -35,6 +35,18 @@ func TestInetLoopback(t *testing.T) {
 	wantPass(t, r, "inet")
 }
 
+// TestInetThousandConnectionsInDefaultMemory holds 1,000 loopback TCP connections open at
+// once (2,000 sockets in one netpoller epoll set) in the default 256 MiB, and echoes a
+// message on each, twice. The kernel once stopped at 127 connections (256 sockets, 256
+// epoll entries), and gave every socket 128 KiB of buffers up front, which 2,000 sockets
+// do not fit in.
+func TestInetThousandConnectionsInDefaultMemory(t *testing.T) {
+	t.Parallel()
+	r := runProg(t, opts{}, "inet", []string{"--timeout", "300s"}, "conns", "1000")
+	wantCheckOK(t, r, "conns")
+	wantPass(t, r, "inet")
+}
+
 // freePort returns a TCP port nothing listens on now (and a UDP port of the same number
 // that is free too).
 func freePort(t *testing.T) int {

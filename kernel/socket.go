@@ -15,7 +15,6 @@ package kernel
 import (
 	"github.com/unigo-os/unigo/kernel/abi/linux"
 	"github.com/unigo-os/unigo/kernel/abi/unet"
-	"github.com/unigo-os/unigo/kernel/mm"
 )
 
 const (
@@ -110,27 +109,14 @@ func allocSocket(family, typ uint16, proto int32) (int32, linux.Errno) {
 	return 0, linux.ENFILE
 }
 
-// sockAllocRing gives s its receive ring's pages, if it has none yet.
-func sockAllocRing(s *socket) linux.Errno {
-	for s.Rx.N < sockRingPages {
-		pa, ok := frames.Alloc(mm.Identity{})
-		if !ok {
-			return linux.ENOBUFS
-		}
-		s.Rx.Pages[s.Rx.N] = uintptr(pa)
-		s.Rx.N++
-	}
-	return 0
-}
+// sockOpenRing gives s its receive ring: its room, not yet its pages, which come with the
+// bytes that need them (sockRing.back).
+func sockOpenRing(s *socket) { s.Rx.N = sockRingPages }
 
 // sockFree returns s's pages and slot. Its file (if any) is being freed by the caller.
 func sockFree(s *socket) {
-	for i := uint32(0); i < s.Rx.N; i++ {
-		frames.Free(uint64(s.Rx.Pages[i]), mm.Identity{})
-	}
-	for i := uint32(0); i < s.Tx.N; i++ {
-		frames.Free(uint64(s.Tx.Pages[i]), mm.Identity{})
-	}
+	s.Rx.freePages()
+	s.Tx.freePages()
 	*s = socket{}
 	for socksUsed > 0 && socks[socksUsed-1].State == ssFree {
 		socksUsed--

@@ -24,7 +24,6 @@ import (
 
 	"github.com/unigo-os/unigo/kernel/abi/linux"
 	"github.com/unigo-os/unigo/kernel/abi/unet"
-	"github.com/unigo-os/unigo/kernel/mm"
 )
 
 const (
@@ -87,20 +86,10 @@ func sockByNetID(id int32) int32 {
 	return si
 }
 
-// inetAllocRings gives s both rings.
-func inetAllocRings(s *socket) linux.Errno {
-	if err := sockAllocRing(s); err != 0 {
-		return err
-	}
-	for s.Tx.N < sockRingPages {
-		pa, ok := frames.Alloc(mm.Identity{})
-		if !ok {
-			return linux.ENOBUFS
-		}
-		s.Tx.Pages[s.Tx.N] = uintptr(pa)
-		s.Tx.N++
-	}
-	return 0
+// inetOpenRings gives s both rings (their room; pages come with the bytes).
+func inetOpenRings(s *socket) {
+	sockOpenRing(s)
+	s.Tx.N = sockRingPages
 }
 
 // readInetAddr decodes a sockaddr_in or sockaddr_in6 for a socket of family fam. An
@@ -289,10 +278,7 @@ func inetBindTo(si int32, a *unet.Addr) linux.Errno {
 	s.Local = *a
 	s.Bound = true
 	if s.Type == linux.SOCK_DGRAM {
-		if err := inetAllocRings(s); err != 0 {
-			s.Bound = false
-			return err
-		}
+		inetOpenRings(s)
 		inetWork(si, unet.WBind)
 	}
 	return 0
@@ -379,9 +365,7 @@ func inetConnect(si int32, addr uintptr, alen uint32, nonblock bool) linux.Errno
 	if err := inetAutobind(si); err != 0 {
 		return err
 	}
-	if err := inetAllocRings(s); err != 0 {
-		return err
-	}
+	inetOpenRings(s)
 	s.Remote = a
 	if s.Type == linux.SOCK_DGRAM {
 		s.State = ssConnected
@@ -434,9 +418,7 @@ func inetSend(si int32, v ioVecs, to uintptr, tolen uint32, nonblock bool) (uint
 		if err := inetAutobind(si); err != 0 {
 			return 0, err
 		}
-		if err := inetAllocRings(s); err != 0 {
-			return 0, err
-		}
+		inetOpenRings(s)
 		if uint64(n) > 65507 || uint64(n)+dgramHdr+recordHdr > s.Tx.size() {
 			return 0, linux.EMSGSIZE
 		}
@@ -445,6 +427,9 @@ func inetSend(si int32, v ioVecs, to uintptr, tolen uint32, nonblock bool) (uint
 			if s.Tx.putDgram(&a, v, n) {
 				inetWork(si, unet.WTx)
 				return n, 0
+			}
+			if s.Tx.starved(uint64(n) + dgramHdr + recordHdr) {
+				return 0, linux.ENOBUFS
 			}
 			if err := waitIO(nonblock); err != 0 {
 				return 0, err
@@ -480,6 +465,9 @@ func inetSend(si int32, v ioVecs, to uintptr, tolen uint32, nonblock bool) (uint
 			}
 			if done == n {
 				return done, 0
+			}
+			if k == 0 && s.Tx.starved(1) {
+				return sentOr(done, linux.ENOBUFS)
 			}
 		}
 		if err := waitIO(nonblock); err != 0 {
@@ -634,7 +622,7 @@ func inetReadiness(s *socket) uint32 {
 
 // putDgram appends one datagram record: header, destination or source address, payload.
 func (r *sockRing) putDgram(a *unet.Addr, v ioVecs, n uintptr) bool {
-	if uint64(n)+recordHdr+dgramHdr > r.space() {
+	if need := uint64(n) + recordHdr + dgramHdr; need > r.space() || r.back(need) < need {
 		return false
 	}
 	r.Hdr[0], r.Hdr[1] = uint32(n), 0
@@ -663,6 +651,7 @@ func (r *sockRing) takeDgram(a *unet.Addr, v ioVecs, n uintptr, peek bool) (got,
 	if !peek {
 		r.R += recordHdr + dgramHdr + uint64(full)
 		r.Recs--
+		r.shed()
 	}
 	return got, full
 }

@@ -32,8 +32,8 @@ func inetRxPut(si int32, buf, n uintptr, a *unet.Addr, more bool) (uintptr, linu
 		}
 		return n, 0 // nobody will read it
 	}
-	if n == 0 { // a query: the free space
-		sp := uintptr(s.Rx.space())
+	if n == 0 { // a query: the free space, with its pages (the put that follows must fit)
+		sp := uintptr(s.Rx.back(s.Rx.space()))
 		if s.Type == linux.SOCK_DGRAM {
 			sp = uintptr(s.Rx.size()) // a datagram that does not fit is dropped
 		}
@@ -144,10 +144,7 @@ func inetAccepted(li int32, u *unet.Update) (int32, linux.Errno) {
 		return 0, err
 	}
 	c := &socks[ci]
-	if err := inetAllocRings(c); err != 0 {
-		sockFree(c)
-		return 0, err
-	}
+	inetOpenRings(c)
 	c.State = ssConnected
 	c.Local, c.Remote = u.Local, u.Remote
 	c.Bound = false // the listener owns the port

@@ -6,24 +6,30 @@ package kernel
 // stream; datagram and seqpacket sockets store records, each an 8-byte header
 // (length, sender socket) followed by the payload.
 //
-// The ring knows nothing about the allocator: the caller fills Pages, so host tests can
-// hand it pages of Go memory.
+// A ring has room for N pages but holds only the pages its bytes need: the put methods
+// take a page from the frame allocator when bytes are about to land in a page it lacks
+// (back), and a take that empties the ring gives all but one of those back (shed). So an
+// idle connection holds at most a page per direction, not 128 KiB, and a server keeps
+// thousands of them in the memory of a small VM. Pages the caller filled in (pipes, host
+// tests with pages of Go memory) are not the ring's to give back: Owned tells them apart.
 
 import (
 	"unsafe"
 
 	"github.com/unigo-os/unigo/kernel/abi/unet"
+	"github.com/unigo-os/unigo/kernel/mm"
 )
 
 const (
-	sockRingPages = 16 // 64 KiB per direction
+	sockRingPages = 16 // 64 KiB per direction (at most 32: Owned is a bit set)
 	ringPageSize  = 4096
 	recordHdr     = 8 // datagram/seqpacket record header: length uint32, sender int32
 )
 
 type sockRing struct {
 	Pages [sockRingPages]uintptr // page addresses; 0 = not allocated
-	N     uint32                 // pages in use: capacity is N*ringPageSize
+	N     uint32                 // capacity is N*ringPageSize; 0 = no ring yet
+	Owned uint32                 // bit i: Pages[i] came from back, and goes back to the allocator
 	R, W  uint64                 // bytes ever taken and put; W-R are buffered
 	Recs  uint32                 // records buffered (record mode)
 	Hdr   [2]uint32              // scratch for a record header: the ring never moves, a stack might
@@ -36,6 +42,58 @@ func (r *sockRing) size() uint64  { return uint64(r.N) * ringPageSize }
 func (r *sockRing) used() uint64  { return r.W - r.R }
 func (r *sockRing) space() uint64 { return r.size() - r.used() }
 func (r *sockRing) empty() bool   { return r.W == r.R }
+
+// back makes sure the n bytes from W have pages, taking missing ones from the frame
+// allocator, and returns n, or fewer (a whole number of pages' worth from W) if memory
+// ran out. The caller keeps n within space().
+func (r *sockRing) back(n uint64) uint64 {
+	for done := uint64(0); done < n; {
+		pos := r.W + done
+		pg := pos % r.size() / ringPageSize
+		if r.Pages[pg] == 0 {
+			pa, ok := frames.Alloc(mm.Identity{})
+			if !ok {
+				return done
+			}
+			r.Pages[pg] = uintptr(pa)
+			r.Owned |= 1 << pg
+		}
+		done += ringPageSize - pos%ringPageSize
+	}
+	return n
+}
+
+// starved reports whether need bytes (a record, or 1 for a stream) fit the ring's room but
+// not the memory left: a put that stored nothing failed for want of pages, and waiting
+// for the reader would not help.
+func (r *sockRing) starved(need uint64) bool { return need <= r.space() && r.back(need) < need }
+
+// shed gives back the pages back took for an empty ring, all but the one W is in (the
+// next bytes land there, so a stream of small messages does not allocate a page for each).
+func (r *sockRing) shed() {
+	if !r.empty() || r.Owned == 0 {
+		return
+	}
+	keep := r.W % r.size() / ringPageSize
+	r.give(r.Owned &^ (1 << keep))
+}
+
+// freePages gives back every page back took, and the ring's room (N = 0).
+func (r *sockRing) freePages() {
+	r.give(r.Owned)
+	r.N = 0
+}
+
+// give returns the pages in set (bits of Owned) to the frame allocator.
+func (r *sockRing) give(set uint32) {
+	for i := range r.Pages {
+		if set&(1<<i) != 0 {
+			frames.Free(uint64(r.Pages[i]), mm.Identity{})
+			r.Pages[i] = 0
+		}
+	}
+	r.Owned &^= set
+}
 
 // reset empties the ring, keeping its pages.
 func (r *sockRing) reset() { r.R, r.W, r.Recs = 0, 0, 0 }
@@ -126,6 +184,7 @@ func (r *sockRing) putV(v ioVecs, skip, n uintptr) uintptr {
 	if sp := uintptr(r.space()); n > sp {
 		n = sp
 	}
+	n = uintptr(r.back(uint64(n)))
 	r.copyInV(r.W, v, skip, n)
 	r.W += uint64(n)
 	return n
@@ -139,13 +198,14 @@ func (r *sockRing) takeV(v ioVecs, skip, n uintptr, peek bool) uintptr {
 	r.copyOutV(r.R, v, skip, n)
 	if !peek {
 		r.R += uint64(n)
+		r.shed()
 	}
 	return n
 }
 
 // putRecordV appends v (n bytes in all) as one record from socket from, or reports false.
 func (r *sockRing) putRecordV(v ioVecs, n uintptr, from int32) bool {
-	if uint64(n)+recordHdr > r.space() {
+	if uint64(n)+recordHdr > r.space() || r.back(uint64(n)+recordHdr) < uint64(n)+recordHdr {
 		return false
 	}
 	r.Hdr[0], r.Hdr[1] = uint32(n), uint32(from)
@@ -169,6 +229,7 @@ func (r *sockRing) takeRecordV(v ioVecs, n uintptr, peek bool) (got, full uintpt
 	if !peek {
 		r.R += recordHdr + uint64(full)
 		r.Recs--
+		r.shed()
 	}
 	return got, full, from
 }

@@ -141,12 +141,8 @@ func unixListen(s *socket, backlog int32) linux.Errno {
 
 // unixPair connects two fresh sockets a and b to each other.
 func unixPair(a, b int32) linux.Errno {
-	if err := sockAllocRing(&socks[a]); err != 0 {
-		return err
-	}
-	if err := sockAllocRing(&socks[b]); err != 0 {
-		return err
-	}
+	sockOpenRing(&socks[a])
+	sockOpenRing(&socks[b])
 	socks[a].State, socks[b].State = ssConnected, ssConnected
 	socks[a].Peer, socks[b].Peer = b, a
 	return 0
@@ -171,9 +167,7 @@ func unixConnect(si int32, n *unixName, nonblock bool) linux.Errno {
 		return linux.EPROTOTYPE
 	}
 	if s.Type == linux.SOCK_DGRAM {
-		if err := sockAllocRing(s); err != 0 {
-			return err
-		}
+		sockOpenRing(s)
 		s.Peer = ti
 		s.PeerGone = false
 		s.State = ssConnected
@@ -302,7 +296,8 @@ func unixSend(si int32, v ioVecs, to *unixName, nonblock bool) (uintptr, linux.E
 			return sentOr(done, linux.EPIPE)
 		}
 		if s.Type == linux.SOCK_STREAM {
-			done += t.Rx.putV(v, done, n-done)
+			k := t.Rx.putV(v, done, n-done)
+			done += k
 			if done == n {
 				sockChanged(ti)
 				return done, 0
@@ -310,11 +305,12 @@ func unixSend(si int32, v ioVecs, to *unixName, nonblock bool) (uintptr, linux.E
 			if done > 0 {
 				sockChanged(ti)
 			}
+			if k == 0 && t.Rx.starved(1) {
+				return sentOr(done, linux.ENOBUFS)
+			}
 		} else {
 			if t.Rx.N == 0 {
-				if err := sockAllocRing(t); err != 0 {
-					return 0, err
-				}
+				sockOpenRing(t)
 			}
 			if uint64(n)+recordHdr > t.Rx.size() {
 				return 0, linux.EMSGSIZE
@@ -322,6 +318,9 @@ func unixSend(si int32, v ioVecs, to *unixName, nonblock bool) (uintptr, linux.E
 			if t.Rx.putRecordV(v, n, si) {
 				sockChanged(ti)
 				return n, 0
+			}
+			if t.Rx.starved(uint64(n) + recordHdr) {
+				return 0, linux.ENOBUFS
 			}
 		}
 		if err := waitIO(nonblock); err != 0 {

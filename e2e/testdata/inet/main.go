@@ -1,7 +1,8 @@
 // Command inet exercises TCP and UDP sockets through the net package, over the netstack
 // service: loopback checks by default; `serve ADDR` runs an HTTP server until /quit;
 // `client URL UDPADDR` fetches URL and echoes a datagram off UDPADDR; `resolve ...`
-// looks names up through /etc/resolv.conf (see resolve). The same program passes on Linux.
+// looks names up through /etc/resolv.conf (see resolve); `conns N` holds N loopback TCP
+// connections open at once (see conns). The same program passes on Linux.
 //
 // Each check prints `name: ok details` or `name: FAILED reason`; the output ends with
 // `PASS inet`, or `FAIL inet` and exit 1.
@@ -50,6 +51,13 @@ func main() {
 			keepalive(os.Args[2])
 		case "resolve":
 			resolve(os.Args[2:])
+		case "conns":
+			n, err := strconv.Atoi(os.Args[2])
+			if err != nil {
+				check("conns", err, "")
+				break
+			}
+			check("conns", conns(n), fmt.Sprintf("%d TCP connections open at once, each echoed a message", n))
 		case "sleep":
 			// Links the netstack service but never listens: -p forwards reach nothing.
 			fmt.Println("sleeping without listening")
@@ -98,6 +106,67 @@ func echoOnce(network, listen, dialAddr string) error {
 	}
 	if !bytes.Equal(got, msg) {
 		return errors.New("echoed bytes differ")
+	}
+	return nil
+}
+
+// conns opens n loopback TCP connections to an echo server and keeps them all open (2n
+// sockets, each watched by the netpoller), then sends a message on each in turn and
+// checks its echo, then a second round in reverse order: every connection still works
+// while all the others are open.
+func conns(n int) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				io.Copy(c, c)
+				c.Close()
+			}()
+		}
+	}()
+	cs := make([]net.Conn, 0, n)
+	defer func() {
+		for _, c := range cs {
+			c.Close()
+		}
+	}()
+	for i := 0; i < n; i++ {
+		c, err := net.DialTimeout("tcp", ln.Addr().String(), 10*time.Second)
+		if err != nil {
+			return fmt.Errorf("connection %d: %v", i, err)
+		}
+		cs = append(cs, c)
+	}
+	echo := func(i int, round int) error {
+		c := cs[i]
+		c.SetDeadline(time.Now().Add(20 * time.Second))
+		msg := []byte(fmt.Sprintf("round %d on connection %d", round, i))
+		if _, err := c.Write(msg); err != nil {
+			return fmt.Errorf("write on connection %d: %v", i, err)
+		}
+		got := make([]byte, len(msg))
+		if _, err := io.ReadFull(c, got); err != nil || !bytes.Equal(got, msg) {
+			return fmt.Errorf("echo on connection %d: %q, %v", i, got, err)
+		}
+		return nil
+	}
+	for i := range cs {
+		if err := echo(i, 1); err != nil {
+			return err
+		}
+	}
+	for i := len(cs) - 1; i >= 0; i-- {
+		if err := echo(i, 2); err != nil {
+			return err
+		}
 	}
 	return nil
 }
