@@ -18,6 +18,7 @@ const (
 	istIntr  = 1 // interrupts and most exceptions
 	istFault = 2 // page faults: a demand fault taken by kernel code nests on this one
 	istFatal = 3 // double fault, NMI, machine check: always usable
+	numIST   = 3
 	istSize  = 16 << 10
 )
 
@@ -27,8 +28,17 @@ var (
 	idt  [256][2]uint64     // shared by all CPUs
 	desc [maxCPUs][2]uint64 // scratch pseudo-descriptors for LGDT/LIDT
 
-	istStacks [maxCPUs][3][istSize + 16]byte
+	// The boot CPU's IST stacks; the other CPUs' are mapped when they start (kstack.go).
+	bootIST [numIST][istSize + 16]byte
 )
+
+// istTop returns the top of CPU id's IST stack k (0-based), 16-byte aligned.
+func istTop(id, k int) uintptr {
+	if id == 0 {
+		return (uintptr(unsafe.Pointer(&bootIST[k][0])) + istSize) &^ 15
+	}
+	return cpuISTStack(id, k) + istSize
+}
 
 // setupCPU loads CPU id's GDT and TSS, the IDT (built by the boot CPU) and enables SYSCALL.
 func setupCPU(id int) {
@@ -42,8 +52,8 @@ func setupCPU(id int) {
 	g[3] = limit&0xffff | (tssBase&0xffffff)<<16 | 0x89<<40 | (tssBase>>24&0xff)<<56 // available 64-bit TSS
 	g[4] = tssBase >> 32
 
-	for i := range istStacks[id] {
-		top := uint64(uintptr(unsafe.Pointer(&istStacks[id][i][0]))+istSize) &^ 15
+	for i := 0; i < numIST; i++ {
+		top := uint64(istTop(id, i))
 		// IST n lives at byte offset 36 + 8*(n-1) in the TSS: 32-bit words 9+2(n-1) and up.
 		w := 9 + 2*i
 		t[w] = uint32(top)

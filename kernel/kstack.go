@@ -4,13 +4,14 @@ package kernel
 // frame and FPU save area at the top, the kernel's calls below. A slot's stack is mapped
 // the first time the slot is claimed, from frames of the allocator, and stays with the
 // slot for reuse, so the memory spent is that of the most threads alive at once, not of
-// the table's size.
+// the table's size. Each CPU but the boot CPU (whose stacks are in the image: it needs
+// them before the frame allocator exists) has its idle-loop stack and its three IST
+// stacks here too, mapped by the boot CPU before it starts that CPU.
 //
 // The stacks live in a window of virtual addresses at the top of the lower half, which
-// the application's mmap window stops short of. Each slot is a guard page followed by
-// its stack: a kernel stack overflow runs into the guard, and the page fault (taken on
-// an IST stack) is reported as a kernel bug instead of silently overwriting the
-// neighbouring thread's stack.
+// the application's mmap window stops short of. Every stack lies above a guard page: a
+// kernel stack overflow runs into the guard, and the page fault (taken on an IST stack)
+// is reported as a kernel bug instead of silently overwriting the neighbouring stack.
 
 import (
 	"github.com/unigo-os/unigo/kernel/mm"
@@ -27,7 +28,16 @@ const (
 	userTop = kstackWindow
 )
 
-const _ = uint(1<<30 - maxThreads*kstackSlot) // compile-time check: the stacks fit the window
+// Per-CPU stacks, after the threads': CPU id's block holds its idle stack and then its
+// IST stacks, each above a guard page.
+const (
+	cpuStacksBase = kstackWindow + maxThreads*kstackSlot
+	cpuIdleSlot   = kstackGuard + apStackSize
+	cpuISTSlot    = kstackGuard + istSize
+	cpuStacksSlot = cpuIdleSlot + numIST*cpuISTSlot
+)
+
+const _ = uint(1<<30 - maxThreads*kstackSlot - maxCPUs*cpuStacksSlot) // compile-time check: the stacks fit the window
 
 // kstackMapped[i] is set once slot i's stack is mapped. Written by the slot's claimer
 // before initThread (which then writes the stack), never cleared.
@@ -47,43 +57,67 @@ func kstackTop(i uintptr) uintptr {
 	return kstackBase(i) + kstackSize - fpuSize
 }
 
-// mapKStack makes sure slot i's stack is mapped; false if memory ran out (nothing is
-// then left allocated). The caller has claimed slot i, so no other CPU maps it at once.
+// cpuIdleStack returns the bounds of CPU id's idle stack (id > 0).
+func cpuIdleStack(id int) (lo, hi uintptr) {
+	lo = cpuStacksBase + uintptr(id)*cpuStacksSlot + kstackGuard
+	return lo, lo + apStackSize
+}
+
+// cpuISTStack returns the lowest address of CPU id's IST stack k (0-based; id > 0).
+func cpuISTStack(id, k int) uintptr {
+	return cpuStacksBase + uintptr(id)*cpuStacksSlot + cpuIdleSlot + uintptr(k)*cpuISTSlot + kstackGuard
+}
+
+// mapCPUStacks maps CPU id's idle and IST stacks; false if memory ran out.
+func mapCPUStacks(id int) bool {
+	lo, _ := cpuIdleStack(id)
+	if !mapStack(lo, apStackSize) {
+		return false
+	}
+	for k := 0; k < numIST; k++ {
+		if !mapStack(cpuISTStack(id, k), istSize) {
+			return false // what is mapped stays, for a later try: the CPU does not start
+		}
+	}
+	return true
+}
+
+// mapKStack makes sure slot i's stack is mapped; false if memory ran out. The caller has
+// claimed slot i, so no other CPU maps it at once.
 func mapKStack(i uintptr) bool {
 	if kstackMapped[i] {
 		return true
 	}
-	const pages = kstackSize / mm.PageSize
-	var pa [pages]uint64
-	for k := range pa {
-		p, ok := frames.Alloc(mm.Identity{})
-		if !ok {
-			freeFrames(pa[:k])
-			return false
-		}
-		pa[k] = p
+	if !mapStack(kstackBase(i), kstackSize) {
+		return false
 	}
-	base := uint64(kstackBase(i))
-	lockSpace()
-	for k := range pa {
-		// Mapping a page that was not present needs no TLB flush: no CPU caches a
-		// translation that does not exist.
-		if !space.PT.Map(base+uint64(k)*mm.PageSize, pa[k], mm.Writable|mm.Global|mm.NoExec, &frames, mm.Identity{}) {
-			for j := 0; j < k; j++ {
-				space.PT.Unmap(base+uint64(j)*mm.PageSize, mm.Identity{})
-			}
-			unlockSpace()
-			freeFrames(pa[:])
-			return false
-		}
-	}
-	unlockSpace()
 	kstackMapped[i] = true
 	return true
 }
 
-func freeFrames(pa []uint64) {
-	for _, p := range pa {
-		frames.Free(p, mm.Identity{})
+// mapStack maps [base, base+size) to fresh frames, or nothing if memory runs out.
+func mapStack(base, size uintptr) bool {
+	lockSpace()
+	defer unlockSpace()
+	for off := uintptr(0); off < size; off += mm.PageSize {
+		va := uint64(base + off)
+		if _, ok := space.PT.Lookup(va, mm.Identity{}); ok {
+			continue // mapped by an earlier try
+		}
+		pa, ok := frames.Alloc(mm.Identity{})
+		// Mapping a page that was not present needs no TLB flush: no CPU caches a
+		// translation that does not exist.
+		if !ok || !space.PT.Map(va, pa, mm.Writable|mm.Global|mm.NoExec, &frames, mm.Identity{}) {
+			if ok {
+				frames.Free(pa, mm.Identity{})
+			}
+			for back := uintptr(0); back < off; back += mm.PageSize {
+				if pa, ok := space.PT.Unmap(uint64(base+back), mm.Identity{}); ok {
+					frames.Free(pa, mm.Identity{})
+				}
+			}
+			return false
+		}
 	}
+	return true
 }

@@ -3,7 +3,7 @@ package kernel
 import "unsafe"
 
 // maxCPUs bounds the CPUs the kernel will start.
-const maxCPUs = 8
+const maxCPUs = 64 // affinity masks are one uint64
 
 // percpu is the per-CPU block that GS points at for the kernel's whole life (Go never
 // touches GS on linux/amd64). The assembly reaches the fields through go_asm.h offsets.

@@ -55,10 +55,8 @@ func sendIPI(c *percpu, vector uint8) { dev.LAPICSendIPI(c.LAPICID, vector) }
 //go:noinline
 func loadU32(p *uint32) uint32 { return *p }
 
-// AP boot stacks: the idle loop of each application processor runs on one.
+// apStackSize is the size of an application processor's idle-loop stack (kstack.go).
 const apStackSize = 32 << 10
-
-var apStacks [maxCPUs - 1][apStackSize]byte
 
 func apEntry()
 func addrAPEntry() uintptr
@@ -82,8 +80,15 @@ func startAPs(n int) {
 	}
 	copyBytes(trampolineBase, uintptr(unsafe.Pointer(&trampoline[0])), trampolineLength)
 	for id := 1; id < n; id++ {
-		lo := uintptr(unsafe.Pointer(&apStacks[id-1][0]))
-		hi := (lo + apStackSize) &^ 15
+		if !mapCPUStacks(id) {
+			klog.Str("unigo: out of memory for the stacks of CPU ")
+			klog.Dec(int64(id))
+			klog.Str("; running on ")
+			klog.Dec(int64(id))
+			klog.Str("\n")
+			return
+		}
+		lo, hi := cpuIdleStack(id)
 		c := initPerCPU(id, lo, hi)
 		c.LAPICID = uint32(id)
 		setKernelStack(c, lo, hi)

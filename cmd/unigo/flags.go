@@ -130,7 +130,9 @@ func (c *choiceFlag) Set(v string) error {
 // cpusFlag is --cpus: 1 to maxCPUs.
 type cpusFlag int
 
-const maxCPUs = 255
+// maxCPUs is the most CPUs the kernel runs (kernel/percpu.go): asking for more would
+// start vCPUs that sit idle.
+const maxCPUs = 64
 
 func (c *cpusFlag) String() string { return strconv.Itoa(int(*c)) }
 
@@ -183,7 +185,7 @@ func addVMFlags(fs *flag.FlagSet, v *vmFlags) {
 	v.accel = choiceFlag{vmm.AccelAuto, []string{vmm.AccelAuto, vmm.AccelKVM, vmm.AccelTCG}}
 	v.timeout = 0
 	fs.Var(&v.mem, "mem", "guest memory `size`, with K, M or G (a bare number is MiB)")
-	fs.Var(&v.cpus, "cpus", "`number` of virtual CPUs (QEMU -smp; the kernel runs on up to 8)")
+	fs.Var(&v.cpus, "cpus", "`number` of virtual CPUs, 1 to 64 (QEMU -smp)")
 	fs.Var(&v.env, "e", "set `KEY=VALUE` in the program's environment (repeatable; bare KEY copies unigo's)")
 	fs.Var(&v.machine, "machine", "QEMU machine `type`: microvm, pc or q35")
 	fs.Var(&v.accel, "accel", "`accelerator`: auto (KVM if usable, else TCG), kvm or tcg")

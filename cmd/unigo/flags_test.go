@@ -80,7 +80,7 @@ func TestEnvFlagCopiesBareKeyFromHost(t *testing.T) {
 
 func TestRunFlagErrorsNameTheBadValue(t *testing.T) {
 	cases := [][]string{
-		{"--mem", "12Q"}, {"--mem", "0"}, {"--mem", "1.5G"}, {"--cpus", "0"}, {"--cpus", "many"},
+		{"--mem", "12Q"}, {"--mem", "0"}, {"--mem", "1.5G"}, {"--cpus", "0"}, {"--cpus", "65"}, {"--cpus", "many"},
 		{"--machine", "vax"}, {"--accel", "warp"}, {"--timeout", "soon"}, {"--timeout", "-1s"},
 		{"-e", "=x"}, {"-e", "UNIGO_SURELY_UNSET_VAR"}, {"--bogus-flag"},
 	}

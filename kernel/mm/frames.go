@@ -37,7 +37,7 @@ import "github.com/unigo-os/unigo/kernel/spin"
 
 const (
 	// MaxCPUs bounds the CPU numbers AllocOn and FreeOn take: 0..MaxCPUs-1.
-	MaxCPUs = 8
+	MaxCPUs = 64
 
 	// CPUIDOffset is where the kernel's per-CPU block, which GS points at, keeps the CPU's
 	// number (a uint64); the kernel checks it at compile time. See UseGSForCPU.

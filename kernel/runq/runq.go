@@ -12,7 +12,7 @@ package runq
 
 const (
 	// MaxCPUs bounds CPU numbers: 0..MaxCPUs-1.
-	MaxCPUs = 8
+	MaxCPUs = 64
 	// MaxThreads bounds thread indices: 1..MaxThreads-1 (0 is a CPU's idle loop, never
 	// queued, and doubles as the end of a list and "nothing to run").
 	MaxThreads = 1024
