@@ -61,6 +61,9 @@ func kmain(startInfo uintptr) {
 	mountRoot()
 	mountVolumes() // blk.go: unigo.vol, ext2 on the virtio-blk disks
 	initialCwd()   // unigo.cwd, once every file system is there
+	if v, ok := cmdlineOption("unigo.selftest"); ok && v == "poison-frames" {
+		selftestPoisonFrames()
+	}
 	// The other CPUs start before the program, which counts them (sched_getaffinity) once.
 	if v, ok := cmdlineOption("unigo.cpus"); ok {
 		if n := atoi(v); n > 1 {
@@ -362,6 +365,37 @@ func unhex(c byte) byte {
 func selftestKernelFault() {
 	klog.Str("unigo: selftest: faulting in the kernel on purpose\n")
 	klog.Hex(readU64(8))
+}
+
+// selftestPoisonFrames fills up to 32 MiB of free frames with a pattern and frees them
+// again (kernel option unigo.selftest=poison-frames), so that what is allocated next
+// (the other CPUs' stacks, the program's first threads) comes with stale bytes, as it
+// does on a machine that has run for a while: code that relies on fresh frames reading
+// zero fails at boot instead of once in a while.
+func selftestPoisonFrames() {
+	var chain uintptr // the taken frames, linked through their first word
+	n := 0
+	for ; n < 8192; n++ {
+		pa, ok := frames.Alloc(mm.Identity{})
+		if !ok {
+			break
+		}
+		p := uintptr(pa)
+		for off := uintptr(8); off < mm.PageSize; off += 8 {
+			*(*uint64)(unsafe.Pointer(p + off)) = 0xa5a5a5a5a5a5a5a5
+		}
+		*(*uintptr)(unsafe.Pointer(p)) = chain
+		chain = p
+	}
+	for chain != 0 {
+		next := *(*uintptr)(unsafe.Pointer(chain))
+		*(*uint64)(unsafe.Pointer(chain)) = 0xa5a5a5a5a5a5a5a5
+		frames.Free(uint64(chain), mm.Identity{})
+		chain = next
+	}
+	klog.Str("unigo: selftest: ")
+	klog.Dec(int64(n))
+	klog.Str(" free frames poisoned\n")
 }
 
 // selftestLockOrder takes the scheduler lock and then the kernel lock, against the lock

@@ -93,6 +93,11 @@ func allocFile(kind uint8, flags uint32) (int32, bool) {
 	return 0, false
 }
 
+// fileIndex returns the slot of f in files.
+func fileIndex(f *file) int32 {
+	return int32((uintptr(unsafe.Pointer(f)) - uintptr(unsafe.Pointer(&files[0]))) / unsafe.Sizeof(files[0]))
+}
+
 // installFD gives file slot fi the lowest free descriptor at or above min.
 func installFD(fi int32, cloexec bool, min int) (int, linux.Errno) {
 	limit := int(rlimits[linux.RLIMIT_NOFILE][0])

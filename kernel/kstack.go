@@ -104,7 +104,11 @@ func mapStack(base, size uintptr) bool {
 		if _, ok := space.PT.Lookup(va, mm.Identity{}); ok {
 			continue // mapped by an earlier try
 		}
-		pa, ok := frames.Alloc(mm.Identity{})
+		// Zeroed, as the image's stacks are: an interrupt taken in kernel code saves
+		// vector state with XSAVE into its IST stack, which leaves bytes 8-23 of the
+		// area's header as they were, and XRSTOR faults (#GP) unless they are zero. A
+		// freed frame's old bytes there stopped the machine.
+		pa, ok := frames.AllocZeroed(mm.Identity{})
 		// Mapping a page that was not present needs no TLB flush: no CPU caches a
 		// translation that does not exist.
 		if !ok || !space.PT.Map(va, pa, mm.Writable|mm.Global|mm.NoExec, &frames, mm.Identity{}) {

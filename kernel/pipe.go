@@ -147,7 +147,13 @@ func sysPipe2(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 // wake-up for threads blocked in its reads, writes and FIFO opens.
 func pipeChanged(p *pipe) {
 	p.Gen++
+	notify(maxFiles + pipeIndex(p))
 	wakeEpollWaiters()
+}
+
+// pipeIndex returns the index of p in pipes.
+func pipeIndex(p *pipe) int32 {
+	return int32((uintptr(unsafe.Pointer(p)) - uintptr(unsafe.Pointer(&pipes[0]))) / unsafe.Sizeof(pipes[0]))
 }
 
 // pipeClose is the last close of pipe file f.

@@ -80,8 +80,11 @@ type socket struct {
 	Opts [maxSockOpts]sockOpt
 
 	// Internet sockets (socket_inet.go).
-	NetID         int32     // the id the netstack service knows it by
-	Pend          uint32    // unet.W* work not yet taken by the service
+	NetID         int32  // the id the netstack service knows it by
+	Pend          uint32 // unet.W* work not yet taken by the service
+	Queued        bool   // on the service's work queue (Pend != 0), linked by WorkPrev/WorkNext
+	WorkPrev      int32
+	WorkNext      int32
 	Svc           bool      // the service has taken work for it: only the service frees it
 	Bound         bool      // Local is set
 	RxWant        bool      // the service has more data than fit: tell it when the app reads
@@ -117,6 +120,9 @@ func sockOpenRing(s *socket) { s.Rx.N = sockRingPages }
 func sockFree(s *socket) {
 	s.Rx.freePages()
 	s.Tx.freePages()
+	if s.Queued {
+		workUnqueue(s)
+	}
 	*s = socket{}
 	for socksUsed > 0 && socks[socksUsed-1].State == ssFree {
 		socksUsed--
@@ -130,7 +136,7 @@ func sockChanged(si int32) {
 		return
 	}
 	if fi := socks[si].File; fi >= 0 {
-		files[fi].Gen++
+		bump(fi)
 	}
 	wakeEpollWaiters()
 }

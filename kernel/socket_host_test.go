@@ -83,7 +83,11 @@ func resetNetTables() {
 	files = [maxFiles]file{}
 	fds = [maxFDs]fdEntry{}
 	epolls = [maxEpolls]epollSet{}
+	watchers = [maxFiles + maxPipes]uint32{}
 	netCtl.File = 0
+	if workHead >= 0 {
+		panic("the service's work queue is not empty once every socket is free")
+	}
 }
 
 type hostNet struct {

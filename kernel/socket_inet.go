@@ -305,7 +305,40 @@ func inetWork(si int32, bits uint32) {
 		return
 	}
 	s.Pend |= bits
+	if !s.Queued {
+		workEnqueue(si)
+	}
 	netCtlChanged()
+}
+
+// The work queue: the internet sockets with work for the service (Pend != 0), oldest
+// first, so that the service's reads of the control fd cost what there is to take, not
+// a scan of every socket. A socket is on it exactly while Queued.
+var workHead, workTail int32 = -1, -1
+
+func workEnqueue(si int32) {
+	s := &socks[si]
+	s.Queued, s.WorkPrev, s.WorkNext = true, workTail, -1
+	if workTail >= 0 {
+		socks[workTail].WorkNext = si
+	} else {
+		workHead = si
+	}
+	workTail = si
+}
+
+func workUnqueue(s *socket) {
+	if s.WorkPrev >= 0 {
+		socks[s.WorkPrev].WorkNext = s.WorkNext
+	} else {
+		workHead = s.WorkNext
+	}
+	if s.WorkNext >= 0 {
+		socks[s.WorkNext].WorkPrev = s.WorkPrev
+	} else {
+		workTail = s.WorkPrev
+	}
+	s.Queued = false
 }
 
 func inetBind(si int32, addr uintptr, alen uint32) linux.Errno {

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 	"unsafe"
 
@@ -432,5 +433,46 @@ func TestInetKeepaliveOptionsTravelInWorkRecords(t *testing.T) {
 	w = k.work()[s.NetID]
 	if w.Bits != unet.WOpts || w.KeepIdle != 15 || w.KeepIntvl != 16 || w.KeepCnt != 9 {
 		t.Errorf("work after setsockopt: bits %#x keepalive %d/%d/%d, want WOpts 15/16/9", w.Bits, w.KeepIdle, w.KeepIntvl, w.KeepCnt)
+	}
+}
+
+// TestInetWorkQueueHandsOutEachSocketOnceInOrder checks the service's work queue: sockets
+// come out in the order their work arose, once each however often work was added, a
+// socket closed before the service took its work never comes out, and the control fd is
+// readable exactly while the queue holds something.
+func TestInetWorkQueueHandsOutEachSocketOnceInOrder(t *testing.T) {
+	k := newHostNet(t)
+	fds := []uint64{k.tcp4(), k.tcp4(), k.tcp4(), k.tcp4()}
+	// Work arises in the reverse order of the sockets' slots.
+	for i := len(fds) - 1; i >= 0; i-- {
+		port := uint16(9001 + i)
+		if err := k.bind(fds[i], sin(0, 0, 0, 0, port)); err != 0 {
+			t.Fatalf("bind %d: %v", port, err)
+		}
+		k.must("listen", sysListen, fds[i], 16) // work on top of the bind's: still one entry
+	}
+	k.must("close", sysClose, fds[1]) // never taken by the service: freed at once
+	if r := netCtlReadiness(); r&linux.EPOLLIN == 0 {
+		t.Fatalf("control fd readiness %#x with work queued, want EPOLLIN", r)
+	}
+	ws := make([]unet.Work, 8)
+	keep = append(keep, ws)
+	sz := uint64(unsafe.Sizeof(ws[0]))
+	n, err := k.call(sysRead, uint64(k.ctl), addrOf(&ws[0]), sz*uint64(len(ws)))
+	if err != 0 {
+		t.Fatalf("read(control fd): %v", err)
+	}
+	var ports []uint16
+	for _, w := range ws[:n/uintptr(sz)] {
+		ports = append(ports, w.Local.Port)
+	}
+	if want := []uint16{9004, 9003, 9001}; fmt.Sprint(ports) != fmt.Sprint(want) {
+		t.Errorf("work came out for ports %v, want %v", ports, want)
+	}
+	if r := netCtlReadiness(); r&linux.EPOLLIN != 0 {
+		t.Errorf("control fd readiness %#x with the queue empty, want no EPOLLIN", r)
+	}
+	if _, err := k.call(sysRead, uint64(k.ctl), addrOf(&ws[0]), sz*uint64(len(ws))); err != linux.EAGAIN {
+		t.Errorf("second read: %v, want EAGAIN", err)
 	}
 }

@@ -398,7 +398,7 @@ func sockWakeSenders(si int32) {
 	for i := range socksUsed {
 		if socks[i].State != ssFree && socks[i].Peer == si {
 			if fi := socks[i].File; fi >= 0 {
-				files[fi].Gen++
+				bump(fi)
 			}
 		}
 	}

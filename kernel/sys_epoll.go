@@ -3,6 +3,14 @@ package kernel
 // eventfd and epoll: what the Go runtime's netpoller is built on. Readiness is computed
 // from the files' state when asked; a thread waiting in epoll_wait sleeps until some file
 // changes state (wakeEpollWaiters) or its timeout passes.
+//
+// epoll_wait does not look at every watched descriptor, which would make each wait of a
+// server with thousands of idle connections cost thousands of readiness checks. Each set
+// keeps a check list: the entries whose file changed state since they were last looked at
+// (every change bumps the file's generation, and notify puts its watchers on their lists),
+// entries just added or modified, and level-triggered entries that were ready when last
+// reported (they stay ready until something is read, as Linux's do). A wait examines the
+// check list alone.
 
 import (
 	"unsafe"
@@ -21,6 +29,11 @@ type interest struct {
 	Events uint32 // as registered, plus EPOLLERR|EPOLLHUP (as Linux adds them); flags only once a one-shot fired
 	Data   [2]uint32
 	Seen   uint32 // the file's Gen when last reported (edge-triggered entries)
+
+	Key    int32  // what it watches (watchKey), while FD >= 0
+	NextW  uint32 // next interest watching Key, as interestID+1; 0 = last
+	NextC  uint32 // next slot on its set's check list, plus 1; 0 = last
+	OnList bool   // on its set's check list (it may stay there after FD becomes -1)
 }
 
 // epollAlways are reported whether asked for or not (epoll_ctl(2)).
@@ -33,7 +46,7 @@ const epollFlags = linux.EPOLLET | linux.EPOLLONESHOT | linux.EPOLLEXCLUSIVE | l
 // entry starts unseen, so whatever holds now is reported once even when edge-triggered,
 // as Linux's ep_insert and ep_modify queue a ready file at once.
 func (in *interest) arm(fd int32, events uint32, data [2]uint32, gen uint32) {
-	*in = interest{FD: fd, Events: events | epollAlways, Data: data, Seen: gen - 1}
+	in.FD, in.Events, in.Data, in.Seen = fd, events|epollAlways, data, gen-1
 }
 
 // report decides what in reports now for a file with readiness ready at generation gen:
@@ -55,9 +68,10 @@ func (in *interest) report(ready, gen uint32) uint32 {
 }
 
 type epollSet struct {
-	Used bool
-	N    int32 // entries [0, N) of List are in use or free (FD -1); the rest are unused
-	List [maxInterest]interest
+	Used       bool
+	N          int32  // entries [0, N) of List are in use or free (FD -1); the rest are unused
+	Head, Tail uint32 // the check list: slots plus 1, oldest first; 0 = empty
+	List       [maxInterest]interest
 }
 
 // entries returns the part of e's list that scans look at.
@@ -73,7 +87,83 @@ func (e *epollSet) trim() {
 
 var epolls [maxEpolls]epollSet
 
-func freeEpoll(i int32) { epolls[i].Used = false }
+// freeEpoll ends set i: its entries stop watching their files.
+func freeEpoll(i int32) {
+	e := &epolls[i]
+	for j := range e.entries() {
+		if e.List[j].FD >= 0 {
+			unwatch(i, int32(j))
+			e.List[j].FD = -1
+		}
+	}
+	e.Used = false
+}
+
+// An interest's id names it across sets: set*maxInterest + slot.
+func interestID(set, slot int32) uint32 { return uint32(set)*maxInterest + uint32(slot) }
+
+// watchers[key] is the first interest watching key, as interestID+1 (0 = none); the rest
+// follow through NextW. A key is a file slot, or maxFiles plus a pipe's index for the
+// files of a pipe, which share the pipe's state (fileGen).
+var watchers [maxFiles + maxPipes]uint32
+
+// watchKey is the key of file slot fi (file f).
+func watchKey(f *file, fi int32) int32 {
+	if f.Kind == fkPipeR || f.Kind == fkPipeW {
+		return maxFiles + f.Pipe
+	}
+	return fi
+}
+
+// watch makes the entry at slot of set a watcher of key.
+func watch(set, slot, key int32) {
+	in := &epolls[set].List[slot]
+	in.Key = key
+	in.NextW = watchers[key]
+	watchers[key] = interestID(set, slot) + 1
+}
+
+// unwatch takes the entry at slot of set off its key's watchers.
+func unwatch(set, slot int32) {
+	in := &epolls[set].List[slot]
+	id := interestID(set, slot) + 1
+	p := &watchers[in.Key]
+	for *p != 0 && *p != id {
+		p = &epolls[(*p-1)/maxInterest].List[(*p-1)%maxInterest].NextW
+	}
+	if *p == 0 {
+		bug("unwatch: an epoll entry is not among its file's watchers")
+	}
+	*p = in.NextW
+}
+
+// notify puts the watchers of key on their sets' check lists: its state changed.
+func notify(key int32) {
+	for id := watchers[key]; id != 0; {
+		set, slot := int32((id-1)/maxInterest), int32((id-1)%maxInterest)
+		check(&epolls[set], slot)
+		id = epolls[set].List[slot].NextW
+	}
+}
+
+// check puts the entry at slot on e's check list, unless it is there already.
+func check(e *epollSet, slot int32) {
+	in := &e.List[slot]
+	if in.OnList {
+		return
+	}
+	in.OnList, in.NextC = true, 0
+	if e.Tail != 0 {
+		e.List[e.Tail-1].NextC = uint32(slot) + 1
+	} else {
+		e.Head = uint32(slot) + 1
+	}
+	e.Tail = uint32(slot) + 1
+}
+
+// stayOnList reports whether an entry on a file of f's kind must be looked at on every
+// wait: devices, which are always ready and never change.
+func stayOnList(f *file) bool { return f.Kind == fkDevice }
 
 // epollForget drops a closed descriptor from every interest list, as Linux does when the
 // last reference goes.
@@ -84,6 +174,7 @@ func epollForget(fd int) {
 		}
 		for j := range epolls[i].entries() {
 			if epolls[i].List[j].FD == int32(fd) {
+				unwatch(int32(i), int32(j))
 				epolls[i].List[j].FD = -1
 			}
 		}
@@ -126,11 +217,19 @@ func fileGen(f *file) uint32 {
 	return f.Gen
 }
 
-// changed records that f's state changed (a new edge for edge-triggered watchers) and
-// wakes every thread sleeping in epoll_wait or in a blocking read or write.
+// changed records that f's state changed (a new edge for edge-triggered watchers, which
+// go on their check lists) and wakes every thread sleeping in epoll_wait or in a
+// blocking read or write. f is not a pipe's file (see pipeChanged).
 func changed(f *file) {
-	f.Gen++
+	bump(fileIndex(f))
 	wakeEpollWaiters()
+}
+
+// bump gives file slot fi a new generation (an edge) and puts its watchers on their
+// check lists; the caller wakes the waiters.
+func bump(fi int32) {
+	files[fi].Gen++
+	notify(fi)
 }
 
 // wakeEpollWaiters wakes the threads that wait for some file to change state.
@@ -211,7 +310,10 @@ func sysEpollCreate1(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	f.Ep = ep
 	e := &epolls[ep]
 	e.Used = true
-	e.N = 0
+	e.N, e.Head, e.Tail = 0, 0, 0
+	for i := range e.List {
+		e.List[i].OnList = false // a list left over from the set's last use
+	}
 	return uintptr(fd), 0
 }
 
@@ -221,7 +323,7 @@ func sysEpollCtl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	if err != 0 {
 		return 0, err
 	}
-	target, _, err := getFile(tf.RDX)
+	target, ti, err := getFile(tf.RDX)
 	if err != 0 {
 		return 0, err
 	}
@@ -258,6 +360,7 @@ func sysEpollCtl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		if slot < 0 {
 			return 0, linux.ENOSPC
 		}
+		watch(epf.Ep, int32(slot), watchKey(target, ti))
 		fallthrough
 	case linux.EPOLL_CTL_MOD:
 		if slot < 0 {
@@ -265,10 +368,12 @@ func sysEpollCtl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		}
 		ev := (*linux.EpollEvent)(unsafe.Pointer(uintptr(tf.R10)))
 		e.List[slot].arm(fd, ev.Events, ev.Data, fileGen(target))
+		check(e, int32(slot))
 	case linux.EPOLL_CTL_DEL:
 		if slot < 0 {
 			return 0, linux.ENOENT
 		}
+		unwatch(epf.Ep, int32(slot))
 		e.List[slot].FD = -1
 		e.trim()
 	default:
@@ -277,12 +382,22 @@ func sysEpollCtl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	return 0, 0
 }
 
-// collect writes up to max ready events and returns how many.
+// collect writes up to max ready events and returns how many. It looks at the entries on
+// e's check list, in order, and leaves there those it had no room for, the level-triggered
+// ones it reported (still ready, perhaps), and those on devices.
 func collect(e *epollSet, out uintptr, max int) int {
 	n := 0
-	for i := range e.entries() {
-		in := &e.List[i]
-		if in.FD < 0 || n == max {
+	next := e.Head
+	e.Head, e.Tail = 0, 0
+	for next != 0 {
+		slot := int32(next - 1)
+		in := &e.List[slot]
+		next, in.OnList = in.NextC, false
+		if in.FD < 0 {
+			continue
+		}
+		if n == max {
+			check(e, slot)
 			continue
 		}
 		f, _, err := getFile(uint64(in.FD))
@@ -290,6 +405,9 @@ func collect(e *epollSet, out uintptr, max int) int {
 			continue
 		}
 		ready := in.report(readiness(f), fileGen(f))
+		if ready != 0 && in.Events&linux.EPOLLET == 0 && in.Events&^epollFlags != 0 || stayOnList(f) {
+			check(e, slot) // level-triggered and armed: reported again while it stays ready
+		}
 		if ready == 0 {
 			continue
 		}

@@ -224,3 +224,73 @@ func TestEpollUnixPairReportsDataAndPeerCloseAsEdges(t *testing.T) {
 		t.Errorf("write to a closed peer: %v, want EPIPE", err)
 	}
 }
+
+// checkList returns the slots on set e's check list, in order.
+func checkList(e *epollSet) []int32 {
+	var s []int32
+	for next := e.Head; next != 0; next = e.List[next-1].NextC {
+		s = append(s, int32(next-1))
+		if len(s) > maxInterest {
+			panic("check list has a cycle")
+		}
+	}
+	return s
+}
+
+// TestEpollWaitLooksOnlyAtEntriesThatChanged watches 100 socket pairs edge-triggered, as
+// Go's netpoller does: once their first readiness is reported, a wait with nothing new
+// has nothing on its check list; a write puts the one entry of the reader on it, and a
+// level-triggered entry stays on it while its file is readable and leaves once drained.
+func TestEpollWaitLooksOnlyAtEntriesThatChanged(t *testing.T) {
+	k := newHostNet(t)
+	ep := k.epoll()
+	f, _, _ := getFile(ep.fd)
+	set := &epolls[f.Ep]
+	var as, bs []uint64
+	for i := 0; i < 100; i++ {
+		sv := heapVal[[2]int32]()
+		k.must("socketpair", sysSocketpair, linux.AF_UNIX, linux.SOCK_STREAM|linux.SOCK_NONBLOCK, 0, addrOf(sv))
+		as, bs = append(as, uint64(sv[0])), append(bs, uint64(sv[1]))
+		ep.add(uint64(sv[1]), goNetpoll)
+	}
+	if got := len(checkList(set)); got != 100 {
+		t.Fatalf("after 100 adds: %d entries on the check list, want 100", got)
+	}
+	for len(ep.wait()) > 0 { // the first OUT of each, 16 at a time
+	}
+	if got := checkList(set); len(got) != 0 {
+		t.Fatalf("idle: check list %v, want empty", got)
+	}
+	if n, err := k.write(as[42], []byte("x")); n != 1 || err != 0 {
+		t.Fatalf("write: %d %v", n, err)
+	}
+	if got := len(checkList(set)); got != 1 {
+		t.Errorf("after one write: %d entries on the check list, want 1", got)
+	}
+	got := ep.wait()
+	wantEvents(t, "the written-to reader", got, bs[42], linux.EPOLLIN|linux.EPOLLOUT)
+	if len(got) != 1 {
+		t.Errorf("one write reported %d descriptors: %v", len(got), got)
+	}
+
+	// Level-triggered: stays while readable.
+	ev := heapVal[linux.EpollEvent]()
+	ev.Events, ev.Data[0] = linux.EPOLLIN, uint32(bs[7])
+	k.must("epoll_ctl", sysEpollCtl, ep.fd, linux.EPOLL_CTL_MOD, bs[7], addrOf(ev))
+	k.write(as[7], []byte("y"))
+	for i := 0; i < 3; i++ {
+		wantEvents(t, "level-triggered and readable", ep.wait(), bs[7], linux.EPOLLIN)
+	}
+	if msg, err := k.read(bs[7], 10); string(msg) != "y" || err != 0 {
+		t.Fatalf("read: %q %v", msg, err)
+	}
+	wantEvents(t, "level-triggered, drained", ep.wait(), bs[7], 0)
+	if got := checkList(set); len(got) != 0 {
+		t.Errorf("after the drained level-triggered entry: check list %v, want empty", got)
+	}
+	k.must("close", sysClose, bs[7]) // its entry stops watching; nothing dangles
+	k.write(as[7], []byte("z"))
+	if got := checkList(set); len(got) != 0 {
+		t.Errorf("a write to a closed reader's peer: check list %v, want empty", got)
+	}
+}

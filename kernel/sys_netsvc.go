@@ -45,17 +45,15 @@ func netSyscallEntry(nr uint64) *sysEntry {
 // netCtlChanged makes the control fd report a new edge and wakes its waiter.
 func netCtlChanged() {
 	if netCtl.File > 0 {
-		files[netCtl.File-1].Gen++
+		bump(netCtl.File - 1)
 	}
 	wakeEpollWaiters()
 }
 
 // netCtlReadiness: readable when a socket has work or a frame is waiting.
 func netCtlReadiness() uint32 {
-	for i := range socksUsed {
-		if socks[i].Pend != 0 && socks[i].State != ssFree {
-			return linux.EPOLLIN | linux.EPOLLRDNORM
-		}
+	if workHead >= 0 {
+		return linux.EPOLLIN | linux.EPOLLRDNORM
 	}
 	if virtio.NetRxReady() {
 		return linux.EPOLLIN | linux.EPOLLRDNORM
@@ -95,14 +93,9 @@ func netCtlRead(p, n uintptr) (uintptr, linux.Errno) {
 		return 0, linux.EINVAL
 	}
 	var k uintptr
-	for i := range socksUsed {
-		if k == max {
-			break
-		}
-		s := &socks[i]
-		if s.Pend == 0 || s.State == ssFree {
-			continue
-		}
+	for k < max && workHead >= 0 {
+		s := &socks[workHead]
+		workUnqueue(s)
 		w := (*unet.Work)(unsafe.Pointer(p + k*sz))
 		*w = unet.Work{ID: s.NetID, Bits: s.Pend, Family: s.Family, Type: s.Type, Opts: inetOpts(s),
 			Backlog: s.Backlog, Local: s.Local, Remote: s.Remote}
