@@ -52,6 +52,8 @@ var figures = map[string]figure{
 	"httpd.p50":             {51, "httpd: sequential GET / on one keep-alive connection, p50", "ms", false},
 	"httpd.p99":             {52, "httpd: the same, p99", "ms", false},
 	"httpd.rps":             {53, "httpd: requests/s, Go load loop with 8 keep-alive connections on the same 2 host cores", "req/s", true},
+	"conns_open":            {55, "conns: open 500 loopback TCP connections to an echo server in the guest (200 with --quick)", "ms", false},
+	"conns_echo":            {56, "conns: 64 B echo round trip on each in turn, all of them open", "µs", false},
 }
 
 // Stats summarizes the samples of one figure on one side.

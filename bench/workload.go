@@ -97,6 +97,12 @@ func (w baseWorkload) Figures(r *Run) []Sample {
 	return s
 }
 
+// netWorkload is a baseWorkload that runs in the network build of the guest (it imports
+// net) with nothing on the host side: conns, whose connections stay inside the guest.
+type netWorkload struct{ baseWorkload }
+
+func (w netWorkload) Net() bool { return true }
+
 // volumeSize is the size of the volume workload's fresh image: room for the
 // 32 MiB file and the fsync'd appends with most of the disk left free.
 const volumeSize = 256 << 20
@@ -108,8 +114,8 @@ func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 //
 // The slow ones run in fewer rounds than N (Runs) so that the default run
 // (N = 20) stays under 15 minutes on 2 TCG cores: hello at 4 vCPUs,
-// parallel and kernelpar at 1 and 2 vCPUs, files, volume and httpd run in every other
-// round (10 of 20).
+// parallel and kernelpar at 1 and 2 vCPUs, files, volume, httpd and conns run in every
+// other round (10 of 20).
 func defaultWorkloads(quick bool) []Workload {
 	httpd := httpdWorkload{requests: 200, conns: 8, load: 3 * time.Second, share: 0.5}
 	if quick {
@@ -126,6 +132,10 @@ func defaultWorkloads(quick bool) []Workload {
 	// The same sizes in quick mode: a volume run takes a few seconds on
 	// either side, so the smoke test runs the real thing once.
 	vol := baseWorkload{name: "volume", args: []string{"-dir", "/data", "-mib", "32", "-syncops", "1024"}, volume: volumeSize, share: 0.5, timeout: 120 * time.Second}
+	conns := netWorkload{baseWorkload{name: "conns", args: []string{"-n", "500"}, share: 0.5, timeout: 120 * time.Second}}
+	if quick {
+		conns.args = []string{"-n", "200"}
+	}
 	return []Workload{
 		baseWorkload{name: "hello", timeout: 20 * time.Second, boot: true, minMem: true},
 		baseWorkload{name: "hello", suffix: "@4cpu", cpus: 4, share: 0.5, args: []string{"-cpus", "4"}, timeout: 30 * time.Second, boot: true},
@@ -138,5 +148,6 @@ func defaultWorkloads(quick bool) []Workload {
 		baseWorkload{name: "files", args: []string{"-dir", "/tmp", "-mib", "32", "-syncops", "4096"}, share: 0.5, timeout: 60 * time.Second},
 		vol,
 		httpd,
+		conns,
 	}
 }
