@@ -21,7 +21,7 @@ const (
 	// maxSockets bounds the sockets open at once, of every family: a server's every
 	// connection is one (two on loopback). A power of two: a socket's index is the low
 	// sockIndexBits of the id the netstack service knows it by (socket_inet.go).
-	sockIndexBits = 12
+	sockIndexBits = 11
 	maxSockets    = 1 << sockIndexBits
 	maxSockOpts   = 12 // stored setsockopt values per socket
 )

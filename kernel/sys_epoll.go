@@ -20,7 +20,7 @@ import (
 )
 
 const (
-	maxEpolls   = 16
+	maxEpolls   = 4      // the Go runtime uses one; each costs maxInterest entries of memory
 	maxInterest = maxFDs // every descriptor a process may have: the Go netpoller registers them all in one set
 )
 
