@@ -40,6 +40,15 @@ func TestThousandGoroutinesBlockedInSyscallsEachGetAThread(t *testing.T) {
 		wantCheckOK(t, r, "readers")
 		wantPass(t, r, "threads")
 	})
+	t.Run("SA_RESTART", func(t *testing.T) {
+		// A goroutine blocked in read(2) needs its thread in the kernel; a signal to that
+		// thread must restart the read (Go's handlers have SA_RESTART), not fail it with
+		// EINTR, which syscall.Read hands to the program.
+		t.Parallel()
+		r := runProg(t, opts{}, "threads", nil, "restart")
+		wantCheckOK(t, r, "restart")
+		wantPass(t, r, "threads")
+	})
 	t.Run("past the limit", func(t *testing.T) {
 		t.Parallel()
 		r := runProg(t, opts{}, "threads", nil, "1100")

@@ -465,7 +465,7 @@ func virtioRandom(p, n uintptr) (uintptr, linux.Errno) {
 			why := waitDeviceEvent(dkRng, deadline)
 			if why == wakeSignal {
 				if got == 0 {
-					return 0, linux.EINTR
+					return 0, linux.ERESTARTSYS
 				}
 				return got, 0
 			}

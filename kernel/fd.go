@@ -72,13 +72,15 @@ func initFiles() {
 
 // waitIO is the blocking step of a read, write or accept that cannot go on yet: EAGAIN for
 // a non-blocking file; else the thread sleeps until some file changes (the caller then
-// looks again) or a signal comes (EINTR). Pipes, FIFOs and sockets all wait here.
+// looks again) or a signal comes (ERESTARTSYS: the call is restarted after a handler with
+// SA_RESTART, as Linux does, and fails with EINTR after one without; see restartSyscall).
+// Pipes, FIFOs and sockets all wait here.
 func waitIO(nonblock bool) linux.Errno {
 	if nonblock {
 		return linux.EAGAIN
 	}
 	if block(waitPipe, 0, 0) == wakeSignal {
-		return linux.EINTR
+		return linux.ERESTARTSYS
 	}
 	return 0
 }

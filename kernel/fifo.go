@@ -97,12 +97,13 @@ func fifoOpen(n fs.Node, flags uint32) (uintptr, linux.Errno) {
 }
 
 // fifoWait sleeps until the open counter at c (a pipe's ROpens or WOpens) moves: the
-// partner a FIFO open waits for has come. EINTR when a signal arrives first.
+// partner a FIFO open waits for has come. ERESTARTSYS when a signal arrives first (the
+// open is restarted after a handler with SA_RESTART, as Linux's is).
 func fifoWait(c *uint32) linux.Errno {
 	cur := *c
 	for *c == cur {
 		if block(waitPipe, 0, 0) == wakeSignal {
-			return linux.EINTR
+			return linux.ERESTARTSYS
 		}
 	}
 	return 0

@@ -70,10 +70,16 @@ func fatalSignal(tf *TrapFrame, sig int, addr uint64) {
 }
 
 // deliverSignals runs on the way back to the application: if a pending signal is not
-// blocked, rewrite tf so the thread enters its handler.
+// blocked, rewrite tf so the thread enters its handler. It also settles a system call that
+// a signal interrupted (t.Restart, from ERESTARTSYS), as Linux does: the call fails with
+// EINTR if a handler without SA_RESTART runs now; otherwise (a handler with SA_RESTART, a
+// signal ignored, or none deliverable) it runs again once the thread is back.
 func deliverSignals(t *thread, tf *TrapFrame) {
+	restart := t.Restart
+	t.Restart = 0
 	ready := t.SigPending &^ t.SigMask
 	if ready == 0 {
+		restartSyscall(tf, restart)
 		return
 	}
 	sig := 1
@@ -85,15 +91,33 @@ func deliverSignals(t *thread, tf *TrapFrame) {
 	act := &sigActions[sig]
 	switch act.Handler {
 	case linux.SIG_IGN:
+		restartSyscall(tf, restart)
 		return
 	case linux.SIG_DFL:
 		switch sig {
 		case linux.SIGCHLD, linux.SIGURG, linux.SIGWINCH, linux.SIGCONT:
+			restartSyscall(tf, restart)
 			return // default action: ignore
 		}
 		fatalSignal(tf, sig, t.pendAddr[sig])
 	}
+	if act.Flags&linux.SA_RESTART != 0 {
+		restartSyscall(tf, restart) // before setupFrame: the handler's return lands on SYSCALL again
+	} else if restart != 0 {
+		tf.RAX = uint64(linux.EINTR.Ret())
+	}
 	setupFrame(t, tf, sig, act)
+}
+
+// restartSyscall makes the thread execute its SYSCALL instruction again (2 bytes, 0F 05,
+// just before tf.RIP) with call number restart-1 in RAX; the arguments are still in their
+// registers. restart 0 means no call to restart.
+func restartSyscall(tf *TrapFrame, restart uint64) {
+	if restart == 0 {
+		return
+	}
+	tf.RAX = restart - 1
+	tf.RIP -= 2
 }
 
 // setupFrame builds the rt_sigframe and points the thread at the handler.

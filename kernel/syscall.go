@@ -223,6 +223,9 @@ func doSyscall(t *thread, tf *TrapFrame) {
 	if nr == linux.SYS_rt_sigreturn {
 		return // the handler restored the whole frame, RAX included
 	}
+	if errno == linux.ERESTARTSYS {
+		t.Restart = nr + 1 // leaveKernel restarts it or makes it EINTR
+	}
 	if errno != 0 {
 		tf.RAX = uint64(errno.Ret())
 		return

@@ -67,6 +67,7 @@ type thread struct {
 	Deadline int64   // monotonic ns, 0 = none
 	Woke     uint32
 	VolLocks uint8 // bit i: holds volume i's sleeping lock (blk.go)
+	Restart  uint64 // a call that returned ERESTARTSYS: its number plus 1, settled by deliverSignals
 
 	// Signals.
 	SigMask     uint64

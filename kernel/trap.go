@@ -93,7 +93,7 @@ func trap(tf *TrapFrame) {
 // leaveKernel is the last step of every trap back to the application: it delivers a
 // pending signal and sets this CPU's timer. The CPU holds no lock when it returns.
 func leaveKernel(t *thread, tf *TrapFrame) {
-	if t.SigPending&^t.SigMask != 0 {
+	if t.SigPending&^t.SigMask != 0 || t.Restart != 0 {
 		lockKernel()
 		deliverSignals(t, tf)
 		unlockKernel()

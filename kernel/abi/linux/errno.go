@@ -147,6 +147,11 @@ const (
 	EHWPOISON       Errno = 133
 )
 
+// ERESTARTSYS is not for the application (include/linux/errno.h): a blocking call a signal
+// interrupted returns it inside the kernel, and the way back to the application turns it
+// into EINTR if a handler without SA_RESTART runs, or else restarts the call.
+const ERESTARTSYS Errno = 512
+
 // Aliases, include/uapi/asm-generic/errno.h (and ENOTSUP, which libcs define and the
 // kernel spells EOPNOTSUPP).
 const (
@@ -299,6 +304,9 @@ var errnoNames = [...]string{
 // Name returns the constant's name ("ENOSYS"), or "" for an unassigned number.
 // For aliases it returns the primary name (EAGAIN, EDEADLK, EOPNOTSUPP).
 func (e Errno) Name() string {
+	if e == ERESTARTSYS {
+		return "ERESTARTSYS"
+	}
 	if uint64(e) < uint64(len(errnoNames)) {
 		return errnoNames[e]
 	}
