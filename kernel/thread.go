@@ -66,7 +66,7 @@ type thread struct {
 	WaitKey  uintptr // futex address or epoll fd
 	Deadline int64   // monotonic ns, 0 = none
 	Woke     uint32
-	VolLocks uint8 // bit i: holds volume i's sleeping lock (blk.go)
+	VolLocks uint8  // bit i: holds volume i's sleeping lock (blk.go)
 	Restart  uint64 // a call that returned ERESTARTSYS: its number plus 1, settled by deliverSignals
 
 	// Signals.
