@@ -70,8 +70,20 @@ func (in *interest) report(ready, gen uint32) uint32 {
 type epollSet struct {
 	Used       bool
 	N          int32  // entries [0, N) of List are in use or free (FD -1); the rest are unused
+	Free       int32  // no free entry below it
 	Head, Tail uint32 // the check list: slots plus 1, oldest first; 0 = empty
 	List       [maxInterest]interest
+	Index      [maxFDs]uint16 // descriptor -> the slot of its entry plus 1; 0 = not watched
+}
+
+const _ = uint(1<<16 - 1 - maxInterest) // compile-time check: Index holds every slot plus 1
+
+// drop ends the entry at slot of set i: it stops watching its file and its descriptor.
+func (e *epollSet) drop(i, slot int32) {
+	unwatch(i, slot)
+	e.Index[e.List[slot].FD] = 0
+	e.List[slot].FD = -1
+	e.Free = min(e.Free, slot)
 }
 
 // entries returns the part of e's list that scans look at.
@@ -92,8 +104,7 @@ func freeEpoll(i int32) {
 	e := &epolls[i]
 	for j := range e.entries() {
 		if e.List[j].FD >= 0 {
-			unwatch(i, int32(j))
-			e.List[j].FD = -1
+			e.drop(i, int32(j))
 		}
 	}
 	e.Used = false
@@ -172,13 +183,10 @@ func epollForget(fd int) {
 		if !epolls[i].Used {
 			continue
 		}
-		for j := range epolls[i].entries() {
-			if epolls[i].List[j].FD == int32(fd) {
-				unwatch(int32(i), int32(j))
-				epolls[i].List[j].FD = -1
-			}
+		if s := epolls[i].Index[fd]; s != 0 {
+			epolls[i].drop(int32(i), int32(s-1))
+			epolls[i].trim()
 		}
-		epolls[i].trim()
 	}
 }
 
@@ -310,10 +318,11 @@ func sysEpollCreate1(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	f.Ep = ep
 	e := &epolls[ep]
 	e.Used = true
-	e.N, e.Head, e.Tail = 0, 0, 0
+	e.N, e.Free, e.Head, e.Tail = 0, 0, 0, 0
 	for i := range e.List {
 		e.List[i].OnList = false // a list left over from the set's last use
 	}
+	e.Index = [maxFDs]uint16{}
 	return uintptr(fd), 0
 }
 
@@ -335,21 +344,15 @@ func sysEpollCtl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 	}
 	e := &epolls[epf.Ep]
 	fd := int32(tf.RDX)
-	slot := -1
-	for i := range e.entries() {
-		if e.List[i].FD == fd {
-			slot = i
-			break
-		}
-	}
+	slot := int(e.Index[fd]) - 1
 	switch tf.RSI {
 	case linux.EPOLL_CTL_ADD:
 		if slot >= 0 {
 			return 0, linux.EEXIST
 		}
-		for i := range e.entries() {
+		for i := e.Free; i < e.N; i++ {
 			if e.List[i].FD < 0 {
-				slot = i
+				slot = int(i)
 				break
 			}
 		}
@@ -360,6 +363,8 @@ func sysEpollCtl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		if slot < 0 {
 			return 0, linux.ENOSPC
 		}
+		e.Free = int32(slot) + 1
+		e.Index[fd] = uint16(slot) + 1
 		watch(epf.Ep, int32(slot), watchKey(target, ti))
 		fallthrough
 	case linux.EPOLL_CTL_MOD:
@@ -373,8 +378,7 @@ func sysEpollCtl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 		if slot < 0 {
 			return 0, linux.ENOENT
 		}
-		unwatch(epf.Ep, int32(slot))
-		e.List[slot].FD = -1
+		e.drop(epf.Ep, int32(slot))
 		e.trim()
 	default:
 		return 0, linux.EINVAL

@@ -294,3 +294,68 @@ func TestEpollWaitLooksOnlyAtEntriesThatChanged(t *testing.T) {
 		t.Errorf("a write to a closed reader's peer: check list %v, want empty", got)
 	}
 }
+
+// TestEpollCtlFindsEntriesByDescriptor checks epoll_ctl's descriptor index through adds,
+// deletes, a close and a descriptor number reused by a new socket: EEXIST, ENOENT and
+// the events all follow the descriptor's current entry.
+func TestEpollCtlFindsEntriesByDescriptor(t *testing.T) {
+	k := newHostNet(t)
+	ep := k.epoll()
+	ctl := func(op, fd uint64, events uint32) linux.Errno {
+		ev := heapVal[linux.EpollEvent]()
+		ev.Events, ev.Data[0] = events, uint32(fd)
+		_, err := k.call(sysEpollCtl, ep.fd, op, fd, addrOf(ev))
+		return err
+	}
+	pair := func() (uint64, uint64) {
+		sv := heapVal[[2]int32]()
+		k.must("socketpair", sysSocketpair, linux.AF_UNIX, linux.SOCK_STREAM|linux.SOCK_NONBLOCK, 0, addrOf(sv))
+		return uint64(sv[0]), uint64(sv[1])
+	}
+	var as, bs []uint64
+	for i := 0; i < 3; i++ {
+		a, b := pair()
+		as, bs = append(as, a), append(bs, b)
+		if err := ctl(linux.EPOLL_CTL_ADD, b, linux.EPOLLIN|linux.EPOLLET); err != 0 {
+			t.Fatalf("add %d: %v", b, err)
+		}
+	}
+	if err := ctl(linux.EPOLL_CTL_ADD, bs[1], linux.EPOLLIN); err != linux.EEXIST {
+		t.Errorf("second add: %v, want EEXIST", err)
+	}
+	if err := ctl(linux.EPOLL_CTL_DEL, bs[1], 0); err != 0 {
+		t.Fatalf("del: %v", err)
+	}
+	if err := ctl(linux.EPOLL_CTL_MOD, bs[1], linux.EPOLLIN); err != linux.ENOENT {
+		t.Errorf("mod after del: %v, want ENOENT", err)
+	}
+	if err := ctl(linux.EPOLL_CTL_ADD, bs[1], linux.EPOLLIN|linux.EPOLLET); err != 0 {
+		t.Errorf("add after del: %v", err)
+	}
+	// Closing a watched descriptor drops its entry; a new socket may get the number.
+	k.must("close", sysClose, bs[2])
+	k.must("close", sysClose, as[2])
+	a, b := pair()
+	if b != bs[2] && a != bs[2] {
+		t.Fatalf("new pair got fds %d, %d; the test wants %d reused", a, b, bs[2])
+	}
+	if a == bs[2] {
+		a, b = b, a
+	}
+	if err := ctl(linux.EPOLL_CTL_MOD, b, linux.EPOLLIN); err != linux.ENOENT {
+		t.Errorf("mod of a reused descriptor never added: %v, want ENOENT", err)
+	}
+	if err := ctl(linux.EPOLL_CTL_ADD, b, linux.EPOLLIN|linux.EPOLLET); err != 0 {
+		t.Fatalf("add of the reused descriptor: %v", err)
+	}
+	for len(ep.wait()) > 0 {
+	}
+	k.write(a, []byte("x"))
+	k.write(as[1], []byte("y"))
+	got := ep.wait()
+	wantEvents(t, "reused descriptor", got, b, linux.EPOLLIN)
+	wantEvents(t, "re-added descriptor", got, bs[1], linux.EPOLLIN)
+	if len(got) != 2 {
+		t.Errorf("events for %v, want only the two written to", got)
+	}
+}
