@@ -39,10 +39,6 @@ const (
 
 const _ = uint(1<<30 - maxThreads*kstackSlot - maxCPUs*cpuStacksSlot) // compile-time check: the stacks fit the window
 
-// kstackMapped[i] is set once slot i's stack is mapped. Written by the slot's claimer
-// before initThread (which then writes the stack), never cleared.
-var kstackMapped [maxThreads]bool
-
 // inKStacks reports whether addr lies in the kernel stacks' window.
 //
 //go:nosplit
@@ -83,19 +79,13 @@ func mapCPUStacks(id int) bool {
 }
 
 // mapKStack makes sure slot i's stack is mapped; false if memory ran out. The caller has
-// claimed slot i, so no other CPU maps it at once.
-func mapKStack(i uintptr) bool {
-	if kstackMapped[i] {
-		return true
-	}
-	if !mapStack(kstackBase(i), kstackSize) {
-		return false
-	}
-	kstackMapped[i] = true
-	return true
-}
+// claimed slot i, so no other CPU maps it at once. A reused slot's pages are there
+// already (mapStack skips them).
+func mapKStack(i uintptr) bool { return mapStack(kstackBase(i), kstackSize) }
 
-// mapStack maps [base, base+size) to fresh frames, or nothing if memory runs out.
+// mapStack maps the pages of [base, base+size) that are not mapped yet to fresh frames;
+// false if memory runs out, and then the pages below the one that failed are unmapped
+// and freed again.
 func mapStack(base, size uintptr) bool {
 	lockSpace()
 	defer unlockSpace()

@@ -78,12 +78,14 @@ type epollSet struct {
 
 const _ = uint(1<<16 - 1 - maxInterest) // compile-time check: Index holds every slot plus 1
 
-// drop ends the entry at slot of set i: it stops watching its file and its descriptor.
+// drop ends the entry at slot of set i: it stops watching its file and its descriptor,
+// and the list is trimmed.
 func (e *epollSet) drop(i, slot int32) {
 	unwatch(i, slot)
 	e.Index[e.List[slot].FD] = 0
 	e.List[slot].FD = -1
 	e.Free = min(e.Free, slot)
+	e.trim()
 }
 
 // entries returns the part of e's list that scans look at.
@@ -113,6 +115,11 @@ func freeEpoll(i int32) {
 // An interest's id names it across sets: set*maxInterest + slot.
 func interestID(set, slot int32) uint32 { return uint32(set)*maxInterest + uint32(slot) }
 
+// interestAt returns the set and slot of the interest with id.
+func interestAt(id uint32) (set, slot int32) {
+	return int32(id / maxInterest), int32(id % maxInterest)
+}
+
 // watchers[key] is the first interest watching key, as interestID+1 (0 = none); the rest
 // follow through NextW. A key is a file slot, or maxFiles plus a pipe's index for the
 // files of a pipe, which share the pipe's state (fileGen).
@@ -140,7 +147,8 @@ func unwatch(set, slot int32) {
 	id := interestID(set, slot) + 1
 	p := &watchers[in.Key]
 	for *p != 0 && *p != id {
-		p = &epolls[(*p-1)/maxInterest].List[(*p-1)%maxInterest].NextW
+		set, slot := interestAt(*p - 1)
+		p = &epolls[set].List[slot].NextW
 	}
 	if *p == 0 {
 		bug("unwatch: an epoll entry is not among its file's watchers")
@@ -151,7 +159,7 @@ func unwatch(set, slot int32) {
 // notify puts the watchers of key on their sets' check lists: its state changed.
 func notify(key int32) {
 	for id := watchers[key]; id != 0; {
-		set, slot := int32((id-1)/maxInterest), int32((id-1)%maxInterest)
+		set, slot := interestAt(id - 1)
 		check(&epolls[set], slot)
 		id = epolls[set].List[slot].NextW
 	}
@@ -185,7 +193,6 @@ func epollForget(fd int) {
 		}
 		if s := epolls[i].Index[fd]; s != 0 {
 			epolls[i].drop(int32(i), int32(s-1))
-			epolls[i].trim()
 		}
 	}
 }
@@ -379,7 +386,6 @@ func sysEpollCtl(t *thread, tf *TrapFrame) (uintptr, linux.Errno) {
 			return 0, linux.ENOENT
 		}
 		e.drop(epf.Ep, int32(slot))
-		e.trim()
 	default:
 		return 0, linux.EINVAL
 	}
